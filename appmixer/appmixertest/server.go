@@ -1,0 +1,156 @@
+// Package appmixertest is an in-process, TLS emulator of the Appmixer REST API
+// parts the wizard uses: sign-in, the current user, and service configs.
+// It is as strict as the public docs describe, with knobs for faults.
+package appmixertest
+
+import (
+	"context"
+	"crypto/tls"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+)
+
+// Default seeded admin.
+const (
+	DefaultAdminUsername = "admin@example.com"
+	DefaultAdminPassword = "demo-admin-password"
+)
+
+// Server is a running emulator. Create it with NewServer and Close it.
+type Server struct {
+	URL string // https://127.0.0.1:PORT
+
+	ts        *httptest.Server
+	certs     *certs
+	transport *http.Transport
+	secret    []byte // HMAC key for token signatures
+	latency   time.Duration
+
+	mu          sync.Mutex
+	users       map[string]*user // by username
+	tokens      map[string]*tokenState
+	expireAfter int
+	configs     map[string]map[string]any // serviceId → values (without serviceId)
+	faults      []*Fault
+	release     chan struct{}
+	closing     bool
+	hanging     int // requests held by Hang faults now
+	log         []Request
+}
+
+// Option configures NewServer.
+type Option func(*Server)
+
+// WithUser adds a user (or replaces one with the same username).
+func WithUser(username, password string, admin bool) Option {
+	return func(s *Server) { s.AddUser(username, password, admin) }
+}
+
+// WithLatency delays every response by d.
+func WithLatency(d time.Duration) Option {
+	return func(s *Server) { s.latency = d }
+}
+
+// NewServer starts an emulator with the default admin seeded. It panics if
+// it cannot start, like httptest.NewServer.
+func NewServer(opts ...Option) *Server {
+	c, err := newCerts()
+	if err != nil {
+		panic("appmixertest: creating certificates: " + err.Error())
+	}
+	s := &Server{
+		certs:   c,
+		secret:  randomBytes(32),
+		users:   map[string]*user{},
+		tokens:  map[string]*tokenState{},
+		configs: map[string]map[string]any{},
+		release: make(chan struct{}),
+	}
+	s.AddUser(DefaultAdminUsername, DefaultAdminPassword, true)
+	for _, o := range opts {
+		o(s)
+	}
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	// HTTP/1.1 only, so a Reset fault can hijack the connection.
+	s.ts.TLS = &tls.Config{Certificates: []tls.Certificate{c.server}, NextProtos: []string{"http/1.1"}}
+	s.ts.StartTLS()
+	s.URL = s.ts.URL
+	s.transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.caPool}}
+	return s
+}
+
+// Close releases hanging requests, then stops the server.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if !s.closing {
+		s.closing = true
+		close(s.release)
+		s.release = make(chan struct{})
+	}
+	s.mu.Unlock()
+	s.ts.Close()
+	s.transport.CloseIdleConnections()
+}
+
+// Client returns an HTTP client that trusts the emulator's CA.
+func (s *Server) Client() *http.Client { return &http.Client{Transport: s.transport} }
+
+// CACertPEM returns the emulator's CA certificate (for SSL_CERT_FILE).
+func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.certs.caPEM...) }
+
+// serve is the outer handler: latency, faults, request log.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	entry := Request{Method: r.Method, Path: r.URL.Path, Route: route(r.Method, r.URL.Path),
+		Write: isWrite(r.Method, r.URL.Path), Time: time.Now()}
+	if s.latency > 0 && !sleep(r.Context(), s.latency) {
+		s.record(entry)
+		return
+	}
+	if f := s.takeFault(entry.Route); f != nil {
+		entry.Faulted = true
+		entry.Status = s.serveFault(f, w, r, http.HandlerFunc(s.route))
+		s.record(entry)
+		return
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	s.route(sw, r)
+	entry.Status = sw.status
+	s.record(entry)
+}
+
+// route dispatches to the endpoint handlers. Unknown method+path pairs get
+// 404 like any hapi router.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	switch route(r.Method, r.URL.Path) {
+	case "POST /user/auth":
+		s.handleAuth(w, r)
+	case "GET /user":
+		s.handleUser(w, r)
+	case "GET /service-config":
+		s.handleListConfigs(w, r)
+	case "POST /service-config":
+		s.handleCreateConfig(w, r)
+	case "GET /service-config/{id}":
+		s.handleGetConfig(w, r)
+	case "PUT /service-config/{id}":
+		s.handlePutConfig(w, r)
+	case "DELETE /service-config/{id}":
+		s.handleDeleteConfig(w, r)
+	default:
+		writeError(w, http.StatusNotFound, "Not Found")
+	}
+}
+
+// sleep waits d or until ctx ends; it reports whether d elapsed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,250 @@
+// Package azuretest is an in-process emulator of Entra ID sign-in and
+// Microsoft Graph v1.0, in the style of net/http/httptest: one TLS server with
+// its own CA serves Entra under /{tenant}/... and Graph under /v1.0/....
+package azuretest
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is a running emulator. Create it with NewServer and Close it.
+type Server struct {
+	URL      string // "https://127.0.0.1:PORT": authority host and Graph base URL
+	TenantID string // GUID of the seeded tenant
+
+	srv    *httptest.Server
+	ca     *certAuthority
+	client *http.Client
+
+	mu          sync.Mutex
+	cfg         config
+	lifetimeMax time.Duration
+	user        seededUser
+	automation  automationPrincipal
+	orgName     string
+	graphSPID   string
+
+	apps   []*appRecord
+	sps    []*ServicePrincipal
+	grants []*OAuth2PermissionGrant
+
+	tokens    map[string]*tokenInfo
+	tokenGen  int
+	refreshes map[string]*refreshInfo
+	devices   []*deviceCode
+
+	faults    []*faultEntry
+	releaseCh chan struct{}
+	closed    bool
+	requests  []Request
+}
+
+type seededUser struct {
+	oid, upn, name string
+}
+
+type automationPrincipal struct {
+	appID, secret, spID string
+	roles               []string
+}
+
+// NewServer starts an emulator with a seeded tenant. The caller must Close it.
+func NewServer(opts ...Option) *Server {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.tenantID == "" {
+		cfg.tenantID = newGUID()
+	}
+	ca, err := newCertAuthority()
+	if err != nil {
+		// Only a broken crypto/rand gets here; httptest panics the same way.
+		panic(err)
+	}
+	s := &Server{
+		TenantID:  strings.ToLower(cfg.tenantID),
+		ca:        ca,
+		cfg:       cfg,
+		tokens:    map[string]*tokenInfo{},
+		refreshes: map[string]*refreshInfo{},
+		releaseCh: make(chan struct{}),
+	}
+	s.seed()
+
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf}, MinVersion: tls.VersionTLS12}
+	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake noise from clients that do not trust us
+	s.srv.StartTLS()
+	s.URL = s.srv.URL
+	s.client = &http.Client{Transport: &http.Transport{
+		TLSClientConfig:     &tls.Config{RootCAs: ca.pool, MinVersion: tls.VersionTLS12},
+		Proxy:               nil,
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     30 * time.Second,
+	}}
+	return s
+}
+
+// Close releases hanging requests and shuts the server down.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	close(s.releaseCh)
+	s.mu.Unlock()
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+	if t, ok := s.client.Transport.(*http.Transport); ok {
+		t.CloseIdleConnections()
+	}
+}
+
+// Client returns an HTTP client that trusts only the emulator's CA.
+func (s *Server) Client() *http.Client { return s.client }
+
+// CACertPEM returns the CA certificate (PEM), e.g. for SSL_CERT_FILE in a child process.
+func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.ca.caPEM...) }
+
+// CertPool returns a pool holding only the emulator's CA.
+func (s *Server) CertPool() *x509.CertPool { return s.ca.pool.Clone() }
+
+// GraphScope is the scope for a Graph token from this emulator.
+func (s *Server) GraphScope() string { return s.URL + "/.default" }
+
+// AutomationCredentials returns the automation service principal's client ID and secret.
+func (s *Server) AutomationCredentials() (clientID, clientSecret string) {
+	return s.automation.appID, s.automation.secret
+}
+
+// SetReplicationDelay changes the delay for applications created from now on.
+func (s *Server) SetReplicationDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.replicationDelay = d
+}
+
+// SetSecretPropagationDelay changes how long a new secret is refused.
+func (s *Server) SetSecretPropagationDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.secretPropagation = d
+}
+
+// SetSecretLifetimePolicy caps secret lifetime (0 = no policy).
+func (s *Server) SetSecretLifetimePolicy(max time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lifetimeMax = max
+}
+
+// ExpireAllTokens makes every access token issued so far invalid for Graph.
+func (s *Server) ExpireAllTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokenGen++
+}
+
+type reqStateKey struct{}
+
+// reqState carries per-request facts the log needs from deep inside handlers.
+type reqState struct {
+	mu      sync.Mutex
+	faulted bool
+}
+
+func markFaulted(ctx context.Context) {
+	if rs, ok := ctx.Value(reqStateKey{}).(*reqState); ok {
+		rs.mu.Lock()
+		rs.faulted = true
+		rs.mu.Unlock()
+	}
+}
+
+// serveHTTP is the front door: latency, faults, request log, then routing.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	route, isGraph := routeKey(r.Method, r.URL.Path)
+	rs := &reqState{}
+	r = r.WithContext(context.WithValue(r.Context(), reqStateKey{}, rs))
+	rec := &statusRecorder{ResponseWriter: w}
+	defer func() {
+		rs.mu.Lock()
+		faulted := rs.faulted
+		rs.mu.Unlock()
+		s.logRequest(Request{
+			Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
+			Status: rec.status, Write: isGraph && isWriteMethod(r.Method), Faulted: faulted, Time: start,
+		})
+	}()
+
+	s.mu.Lock()
+	latency := s.cfg.latency
+	s.mu.Unlock()
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+
+	if f, ok := s.takeFault(route); ok {
+		markFaulted(r.Context())
+		s.runFault(w, rec, r, f, isGraph)
+		return
+	}
+	s.route(rec, r)
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	switch {
+	case p == "/v1.0" || strings.HasPrefix(p, "/v1.0/"):
+		s.serveGraph(w, r)
+	default:
+		s.serveEntra(w, r)
+	}
+}
+
+func isWriteMethod(m string) bool {
+	switch m {
+	case http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// statusRecorder remembers the status code for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}

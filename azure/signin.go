@@ -1,0 +1,280 @@
+package azure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+)
+
+// SignInMethod picks the azidentity credential SignIn uses.
+type SignInMethod string
+
+const (
+	SignInDevice      SignInMethod = "device"      // DeviceCodeCredential: code shown through OnDeviceCode
+	SignInBrowser     SignInMethod = "browser"     // InteractiveBrowserCredential
+	SignInAzureCLI    SignInMethod = "azure-cli"   // AzureCLICredential: reuses `az login`
+	SignInEnvironment SignInMethod = "environment" // EnvironmentCredential: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, …
+)
+
+// SignInMethods lists the valid methods in the order a UI offers them.
+var SignInMethods = []SignInMethod{SignInDevice, SignInBrowser, SignInAzureCLI, SignInEnvironment}
+
+// ParseSignInMethod checks a --auth value.
+func ParseSignInMethod(s string) (SignInMethod, error) {
+	for _, m := range SignInMethods {
+		if strings.EqualFold(strings.TrimSpace(s), string(m)) {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown sign-in method %q: use device, browser, azure-cli or environment", s)
+}
+
+// DefaultPublicClientID is the Azure CLI's public client, azidentity's default for user sign-in.
+const DefaultPublicClientID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+
+// DefaultTimeout bounds every single HTTP request when no Timeout is given.
+const DefaultTimeout = 30 * time.Second
+
+// DeviceCodePrompt is what the user needs to finish a device-code sign-in.
+// ExpiresOn is zero: azidentity does not pass the code's lifetime on.
+type DeviceCodePrompt struct {
+	UserCode, VerificationURL, Message string
+	ExpiresOn                          time.Time
+}
+
+// SignInOptions configures SignIn.
+type SignInOptions struct {
+	Method        SignInMethod
+	TenantID      string                 // "" = organizations (delegated) / from env (environment)
+	ClientID      string                 // public client for device/browser; "" = DefaultPublicClientID
+	Cloud         Cloud                  // zero = public
+	AuthorityHost string                 // overrides Cloud.AuthorityHost; "" = AZURE_AUTHORITY_HOST, then the cloud's
+	GraphURL      string                 // overrides Cloud.GraphURL
+	HTTPClient    *http.Client           // transport for MSAL and Graph; nil = default with system roots
+	OnDeviceCode  func(DeviceCodePrompt) // device flow: the UI renders this
+	Timeout       time.Duration          // per request bound (default 30s)
+}
+
+// Session is a signed-in identity plus the endpoints and transport it was obtained with.
+type Session struct {
+	Credential    azcore.TokenCredential
+	TenantID      string // from the AuthenticationRecord or the token's claims
+	UserName      string // delegated sign-in; "" for service principals
+	GraphURL      string
+	AuthorityHost string
+	HTTPClient    *http.Client
+	Method        SignInMethod
+	Timeout       time.Duration // per request bound; 0 = DefaultTimeout
+}
+
+// GraphScope is the scope of a token for the session's Graph.
+func (s *Session) GraphScope() string { return s.graphURL() + "/.default" }
+
+func (s *Session) graphURL() string {
+	if s.GraphURL == "" {
+		return clouds["public"].GraphURL
+	}
+	return strings.TrimRight(s.GraphURL, "/")
+}
+
+func (s *Session) authorityHost() string {
+	if s.AuthorityHost == "" {
+		return clouds["public"].AuthorityHost
+	}
+	return s.AuthorityHost
+}
+
+func (s *Session) timeout() time.Duration {
+	if s.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return s.Timeout
+}
+
+func (s *Session) httpClient() *http.Client {
+	if s.HTTPClient == nil {
+		return defaultHTTPClient()
+	}
+	return s.HTTPClient
+}
+
+// clientOptions are the azidentity options every credential of this session uses:
+// the same transport (so MSAL's calls go through it), authority host and per-try timeout.
+func (s *Session) clientOptions() azcore.ClientOptions {
+	return azcore.ClientOptions{
+		Cloud:     cloud.Configuration{ActiveDirectoryAuthorityHost: s.authorityHost()},
+		Transport: s.httpClient(),
+		Retry:     policy.RetryOptions{TryTimeout: s.timeout(), RetryDelay: 100 * time.Millisecond, MaxRetryDelay: 5 * time.Second},
+	}
+}
+
+// disableInstanceDiscovery: MSAL asks login.microsoftonline.com about any other host.
+func (s *Session) disableInstanceDiscovery() bool {
+	return !IsMicrosoftAuthorityHost(s.authorityHost())
+}
+
+func defaultHTTPClient() *http.Client {
+	// system roots: SSL_CERT_FILE / SSL_CERT_DIR work for a private CA
+	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+}
+
+// SignIn signs in with the chosen method and gets a Graph token up front, so a
+// wrong tenant, secret or missing consent is reported before any change is made.
+func SignIn(ctx context.Context, o SignInOptions) (*Session, error) {
+	s, err := newSession(o)
+	if err != nil {
+		return nil, err
+	}
+	tro := policy.TokenRequestOptions{Scopes: []string{s.GraphScope()}, EnableCAE: true}
+	// EnableCAE as azcore's bearer policy sets it: azidentity keeps separate token
+	// caches for CAE and non-CAE requests, and the Graph client must find this token.
+	co := s.clientOptions()
+	ar := &authRecorder{next: co.Transport}
+	co.Transport = ar
+	fail := func(err error) error { return newAuthErrorRec("sign-in ("+string(o.Method)+")", err, ar) }
+	var rec azidentity.AuthenticationRecord
+	switch o.Method {
+	case SignInDevice:
+		if o.OnDeviceCode == nil {
+			return nil, errors.New("sign-in: device code sign-in needs a way to show the code (OnDeviceCode is nil)")
+		}
+		cred, err := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
+			ClientOptions:            co,
+			ClientID:                 clientIDOrDefault(o.ClientID),
+			TenantID:                 o.TenantID,
+			DisableInstanceDiscovery: s.disableInstanceDiscovery(),
+			UserPrompt: func(_ context.Context, m azidentity.DeviceCodeMessage) error {
+				o.OnDeviceCode(DeviceCodePrompt{UserCode: m.UserCode, VerificationURL: m.VerificationURL, Message: m.Message})
+				return nil
+			},
+		})
+		if err != nil {
+			return nil, fail(err)
+		}
+		if rec, err = cred.Authenticate(ctx, &tro); err != nil {
+			return nil, fail(err)
+		}
+		s.Credential = cred
+	case SignInBrowser:
+		cred, err := azidentity.NewInteractiveBrowserCredential(&azidentity.InteractiveBrowserCredentialOptions{
+			ClientOptions:            co,
+			ClientID:                 clientIDOrDefault(o.ClientID),
+			TenantID:                 o.TenantID,
+			DisableInstanceDiscovery: s.disableInstanceDiscovery(),
+		})
+		if err != nil {
+			return nil, fail(err)
+		}
+		if rec, err = cred.Authenticate(ctx, &tro); err != nil {
+			return nil, fail(err)
+		}
+		s.Credential = cred
+	case SignInAzureCLI:
+		cred, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: o.TenantID})
+		if err != nil {
+			return nil, fail(err)
+		}
+		s.Credential = cred
+	case SignInEnvironment:
+		if env := os.Getenv("AZURE_TENANT_ID"); o.TenantID != "" && env != "" && !strings.EqualFold(env, o.TenantID) {
+			return nil, fmt.Errorf("sign-in (environment): --tenant %s differs from AZURE_TENANT_ID %s: make them match or drop --tenant", o.TenantID, env)
+		}
+		cred, err := azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{
+			ClientOptions:            co,
+			DisableInstanceDiscovery: s.disableInstanceDiscovery(),
+		})
+		if err != nil {
+			return nil, fail(err)
+		}
+		s.Credential = cred
+	default:
+		return nil, fmt.Errorf("sign-in: unknown method %q: use device, browser, azure-cli or environment", o.Method)
+	}
+
+	// Preflight: a Graph token now (for device/browser it comes from the cache Authenticate filled).
+	pctx := ctx
+	if o.Method == SignInAzureCLI || o.Method == SignInEnvironment {
+		var cancel context.CancelFunc
+		pctx, cancel = context.WithTimeout(ctx, 2*s.timeout())
+		defer cancel()
+	}
+	tok, err := s.Credential.GetToken(pctx, tro)
+	if err != nil {
+		return nil, fail(err)
+	}
+	s.TenantID, s.UserName = rec.TenantID, rec.Username
+	if c, err := parseTokenClaims(tok.Token); err == nil {
+		if s.TenantID == "" {
+			s.TenantID = c.TenantID
+		}
+		if s.UserName == "" && rec.TenantID == "" {
+			s.UserName = c.userName()
+		}
+	}
+	if s.TenantID == "" {
+		s.TenantID = o.TenantID
+	}
+	return s, nil
+}
+
+// newSession resolves endpoints, transport and timeout; no network.
+func newSession(o SignInOptions) (*Session, error) {
+	c := o.Cloud
+	if c.AuthorityHost == "" || c.GraphURL == "" {
+		name := c.Name
+		lc, err := LookupCloud(name)
+		if err != nil {
+			return nil, fmt.Errorf("sign-in: %w", err)
+		}
+		if c.AuthorityHost == "" {
+			c.AuthorityHost = lc.AuthorityHost
+		}
+		if c.GraphURL == "" {
+			c.GraphURL = lc.GraphURL
+		}
+	}
+	authority := o.AuthorityHost
+	if authority == "" {
+		authority = os.Getenv("AZURE_AUTHORITY_HOST") // azidentity's variable; honoured for every method
+	}
+	if authority == "" {
+		authority = c.AuthorityHost
+	}
+	authority, err := NormalizeAuthorityHost(authority)
+	if err != nil {
+		return nil, fmt.Errorf("sign-in: %w", err)
+	}
+	graph := o.GraphURL
+	if graph == "" {
+		graph = c.GraphURL
+	}
+	graph, err = NormalizeGraphURL(graph)
+	if err != nil {
+		return nil, fmt.Errorf("sign-in: %w", err)
+	}
+	t := o.Timeout
+	if t <= 0 {
+		t = DefaultTimeout
+	}
+	hc := o.HTTPClient
+	if hc == nil {
+		hc = defaultHTTPClient()
+	}
+	return &Session{GraphURL: graph, AuthorityHost: authority, HTTPClient: hc, Method: o.Method, Timeout: t}, nil
+}
+
+func clientIDOrDefault(id string) string {
+	if id == "" {
+		return DefaultPublicClientID
+	}
+	return id
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer"
+	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+)
+
+// runMain drives run() as the process would, with a fake environment.
+func runMain(t *testing.T, vars map[string]string, tty bool, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	return runWith(t, nil, vars, tty, args...)
+}
+
+func runWith(t *testing.T, client *http.Client, vars map[string]string, tty bool, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code = run(ctx, args, env{in: strings.NewReader(""), out: &out, err: &errb, tty: tty,
+		getenv: func(k string) string { return vars[k] }, client: client})
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want []string
+	}{
+		{"no terminal and no --yes", nil, nil, []string{"--yes", "--appmixer-url", "APPMIXER_URL"}},
+		{"missing inputs with --yes", map[string]string{"APPMIXER_URL": "https://api.acme.appmixer.cloud"}, []string{"--yes"},
+			[]string{"--appmixer-username", "APPMIXER_USERNAME", "APPMIXER_PASSWORD"}},
+		{"password as a flag", nil, []string{"--appmixer-password", "hunter2hunter2"}, []string{"never accepted as a flag", "APPMIXER_PASSWORD"}},
+		{"bad audience", nil, []string{"--audience", "everyone", "--yes"}, []string{"--audience", "single-tenant"}},
+		{"bad expiry", nil, []string{"--secret-expiry", "forever", "--yes"}, []string{"--secret-expiry"}},
+		{"unknown permission", nil, []string{"--permissions", "Files.Reed.All", "--yes"}, []string{"Files.Read.All"}},
+		{"single tenant without tenant field", nil, []string{"--audience", "single-tenant", "--tenant-field", "off", "--yes"}, []string{"tenant field"}},
+		{"stray argument", nil, []string{"sideways"}, []string{"unexpected argument"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := runMain(t, c.vars, false, c.args...)
+			if code != exitUsage {
+				t.Fatalf("exit %d, want 2; stderr: %s", code, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("usage error printed to stdout: %q", stdout)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q lacks %q", stderr, w)
+				}
+			}
+			if strings.Contains(stderr, "hunter2hunter2") {
+				t.Error("the password was echoed")
+			}
+			if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 {
+				t.Errorf("want one line, got %d:\n%s", n+1, stderr)
+			}
+		})
+	}
+}
+
+// headlessEnv points a run at two emulators with a service principal sign-in.
+func headlessEnv(t *testing.T) (*azuretest.Server, *appmixertest.Server, map[string]string) {
+	az := azuretest.NewServer()
+	amx := appmixertest.NewServer()
+	t.Cleanup(func() { az.Close(); amx.Close() })
+	id, secret := az.AutomationCredentials()
+	for k, v := range map[string]string{"AZURE_TENANT_ID": az.TenantID, "AZURE_CLIENT_ID": id, "AZURE_CLIENT_SECRET": secret, "AZURE_AUTHORITY_HOST": az.URL} {
+		t.Setenv(k, v) // EnvironmentCredential reads the real environment
+	}
+	return az, amx, map[string]string{
+		"APPMIXER_URL": amx.URL, "APPMIXER_USERNAME": appmixertest.DefaultAdminUsername,
+		"APPMIXER_PASSWORD": appmixertest.DefaultAdminPassword, "AZURE_TENANT_ID": az.TenantID, "AZURE_AUTHORITY_HOST": az.URL,
+	}
+}
+
+func TestHeadlessJSONSetupNeverShowsTheSecret(t *testing.T) {
+	az, amx, vars := headlessEnv(t)
+	state := t.TempDir()
+	code, stdout, stderr := runWith(t, trusting(t, az.CACertPEM(), amx.CACertPEM()), vars, false, "--yes", "--json", "--auth", "environment", "--graph-url", az.URL, "--state-dir", state)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstderr: %s\nstdout: %s", code, stderr, stdout)
+	}
+	var res struct {
+		OK       bool   `json:"ok"`
+		ClientID string `json:"clientId"`
+		TenantID string `json:"tenantId"`
+		Expires  string `json:"secretExpires"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
+	}
+	cfg, _ := amx.ServiceConfig(appmixer.ServiceID)
+	if !res.OK || res.ClientID == "" || res.ClientID != cfg["clientId"] || res.TenantID != az.TenantID || res.Expires == "" {
+		t.Fatalf("json %+v, Appmixer %v", res, cfg["clientId"])
+	}
+	secret, _ := cfg["clientSecret"].(string)
+	for name, text := range map[string]string{"stdout": stdout, "stderr": stderr} {
+		if secret == "" || strings.Contains(text, secret) || strings.Contains(text, appmixertest.DefaultAdminPassword) {
+			t.Fatalf("%s holds a secret", name)
+		}
+	}
+}
+
+// trusting is an HTTP client that trusts only the given CAs, as SSL_CERT_FILE would.
+func trusting(t *testing.T, pems ...[]byte) *http.Client {
+	pool := x509.NewCertPool()
+	for _, p := range pems {
+		if !pool.AppendCertsFromPEM(p) {
+			t.Fatal("bad CA PEM")
+		}
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+}

@@ -1,0 +1,91 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/appmixer-tools/msconnector-wizard/azure"
+)
+
+// AdminConsent replaces "API permissions → Grant admin consent for <tenant>"
+// (optional, --admin-consent): a tenant-wide delegated grant, so users of this
+// tenant are not asked to consent one by one.
+type AdminConsent struct{}
+
+func (AdminConsent) Info() Info {
+	return Info{ID: IDAdminConsent, Title: "Admin consent", Screen: "Azure portal → API permissions → Grant admin consent",
+		About: "Grants the delegated permissions for every user in your tenant, so nobody is asked to consent."}
+}
+
+func (AdminConsent) Check(ctx context.Context, s *State) error {
+	if s.AppProjected {
+		return nil
+	}
+	if s.SP == nil || s.SP.ID == "" {
+		sp, err := s.Graph.GetServicePrincipalByAppID(ctx, s.App.AppID)
+		if err != nil {
+			return err
+		}
+		s.SP = sp
+	}
+	grants, err := s.Graph.ListPermissionGrants(ctx, s.SP.ID)
+	if err != nil {
+		return err
+	}
+	s.grant = nil
+	for i, g := range grants {
+		if g.ResourceID == s.Catalogue.GraphSPID() && g.ConsentType == "AllPrincipals" {
+			s.grant = &grants[i]
+		}
+	}
+	return nil
+}
+
+func (AdminConsent) wantScope(s *State) ([]string, error) {
+	names, err := azure.ParsePermissionList(s.Opts.Permissions)
+	if err != nil {
+		return nil, err
+	}
+	if s.grant == nil {
+		return names, nil
+	}
+	have := strings.Fields(s.grant.Scope)
+	return slices.DeleteFunc(names, func(n string) bool {
+		return slices.ContainsFunc(have, func(h string) bool { return strings.EqualFold(h, n) })
+	}), nil
+}
+
+func (st AdminConsent) Plan(s *State) Plan {
+	missing, err := st.wantScope(s)
+	if err != nil {
+		return Plan{Notes: []string{err.Error()}}
+	}
+	switch {
+	case len(missing) == 0:
+		return Plan{Found: []string{"admin consent granted: " + s.grant.Scope}}
+	case s.grant != nil:
+		return Plan{Found: []string{"admin consent granted: " + s.grant.Scope},
+			Notes: []string{fmt.Sprintf("The grant lacks %s: grant it in the portal (API permissions → Grant admin consent).", strings.Join(missing, ", "))}}
+	}
+	return Plan{Skippable: true, Changes: []Change{{What: "admin consent for all users", After: strings.Join(missing, " ")}}}
+}
+
+func (st AdminConsent) Apply(ctx context.Context, s *State) ([]Change, error) {
+	if s.grant != nil {
+		return nil, nil
+	}
+	missing, err := st.wantScope(s)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.Graph.CreatePermissionGrant(ctx, azure.OAuth2PermissionGrant{
+		ClientID: s.SP.ID, ConsentType: "AllPrincipals", ResourceID: s.Catalogue.GraphSPID(), Scope: strings.Join(missing, " "),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.grant = g
+	return []Change{{What: "admin consent for all users", After: g.Scope}}, nil
+}

@@ -1,0 +1,177 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/appmixer-tools/msconnector-wizard/azure"
+)
+
+// RegisterApp replaces "App registrations → + New registration" (name and
+// supported account types). On a fresh setup it creates the whole app in one
+// POST, redirect URIs and permissions included, so steps 4 and 5 find nothing left.
+type RegisterApp struct{}
+
+func (RegisterApp) Info() Info {
+	return Info{ID: IDRegisterApp, Title: "Register the app", Screen: "Azure portal → App registrations → + New registration",
+		About: "Finds the app registration Appmixer uses, or registers a new one with its name and supported account types."}
+}
+
+// Check finds the app and loads Graph's permission catalogue side by side.
+func (RegisterApp) Check(ctx context.Context, s *State) error {
+	if err := openJournal(s); err != nil {
+		return err
+	}
+	var catErr, findErr error
+	var wg sync.WaitGroup
+	if s.Catalogue == nil {
+		wg.Go(func() { s.Catalogue, catErr = s.Graph.LoadCatalogue(ctx) })
+	}
+	var app *azure.Application
+	wg.Go(func() { app, findErr = findApp(ctx, s) })
+	wg.Wait()
+	if err := errors.Join(findErr, catErr); err != nil {
+		return err
+	}
+	if _, err := wantedScopes(s); err != nil {
+		return err
+	}
+	if app != nil {
+		s.App = app
+	}
+	return nil
+}
+
+// findApp: --app-id, else the app Appmixer already uses, else by name (tagged first).
+// Two or more candidates stop the run: creating another would make a duplicate.
+func findApp(ctx context.Context, s *State) (*azure.Application, error) {
+	if s.App != nil && !s.AppProjected {
+		return s.App, nil
+	}
+	if id := s.Opts.AppID; id != "" {
+		app, err := s.Graph.GetApplicationByAppID(ctx, id)
+		if azure.IsNotFound(err) {
+			return nil, fmt.Errorf("no app registration with client ID %s in tenant %s: check --app-id, or leave it out to create one", id, s.TenantID)
+		}
+		return app, err
+	}
+	apps, err := s.Graph.FindApplications(ctx, azure.AppFilter{DisplayName: s.Opts.AppName})
+	if err != nil {
+		return nil, err
+	}
+	stored := s.Config["clientId"]
+	if i := slices.IndexFunc(apps, func(a azure.Application) bool { return stored != "" && a.AppID == stored }); i >= 0 {
+		return &apps[i], nil
+	}
+	tagged := slices.DeleteFunc(slices.Clone(apps), func(a azure.Application) bool { return !slices.Contains(a.Tags, AppTag) })
+	if len(tagged) > 0 {
+		apps = tagged
+	}
+	switch len(apps) {
+	case 0:
+		for _, id := range []string{stored, s.Journal.AppID()} {
+			if id == "" {
+				continue
+			}
+			app, err := s.Graph.GetApplicationByAppID(ctx, id)
+			if err == nil {
+				return app, nil
+			}
+			if !azure.IsNotFound(err) {
+				return nil, err
+			}
+		}
+		return nil, nil
+	case 1:
+		return &apps[0], nil
+	}
+	ids := make([]string, len(apps))
+	for i, a := range apps {
+		ids[i] = a.AppID
+	}
+	return nil, fmt.Errorf("%d app registrations are named %q (client IDs %s): choose one with --app-id", len(apps), s.Opts.AppName, strings.Join(ids, ", "))
+}
+
+func (RegisterApp) Plan(s *State) Plan {
+	if s.App == nil {
+		return freshPlan(s)
+	}
+	p := Plan{Found: []string{"found " + describeApp(s.App)}}
+	if want := wantedAudience(s); s.App.SignInAudience != want {
+		p.Changes = append(p.Changes, audienceChange(s.App.SignInAudience, want))
+	}
+	if !slices.Contains(s.App.Tags, AppTag) {
+		p.Changes = append(p.Changes, Change{What: "tag (so later runs find this app)", After: AppTag})
+	}
+	return p
+}
+
+// freshPlan lists everything the single POST /applications will set.
+func freshPlan(s *State) Plan {
+	p := Plan{Found: []string{fmt.Sprintf("no app registration named %q", s.Opts.AppName)}}
+	aud := wantedAudience(s)
+	p.Changes = append(p.Changes,
+		Change{What: "app registration", After: s.Opts.AppName},
+		Change{What: "supported account types", After: labelOr(aud)})
+	p.Changes = append(p.Changes, redirectChanges(s, nil)...)
+	if scopes, err := wantedScopes(s); err == nil {
+		p.Changes = append(p.Changes, scopeChanges(s, scopes)...)
+	}
+	if aud == "AzureADMyOrg" {
+		p.Notes = append(p.Notes, "A single-tenant app cannot use Microsoft's common endpoint: the tenant field will be turned on and users enter tenant ID "+s.TenantID+".")
+	}
+	return p
+}
+
+func (RegisterApp) Apply(ctx context.Context, s *State) ([]Change, error) {
+	if s.App == nil {
+		want, err := newApplication(s)
+		if err != nil {
+			return nil, err
+		}
+		app, err := s.Graph.CreateApplication(ctx, want)
+		if err != nil {
+			return nil, err
+		}
+		s.App = app
+		s.SPChecked = true // a new app has no service principal yet: no need to ask
+		return freshPlan(s).Changes, s.Journal.RecordApp(app.AppID, app.ID)
+	}
+	plan := RegisterApp{}.Plan(s)
+	aud := wantedAudience(s)
+	patch := azure.ApplicationPatch{}
+	if s.App.SignInAudience != aud {
+		patch.SignInAudience = &aud
+		patch.API = wantedAPI(aud)
+	}
+	if !slices.Contains(s.App.Tags, AppTag) {
+		patch.Tags = append(slices.Clone(s.App.Tags), AppTag)
+	}
+	if err := s.Graph.UpdateApplication(ctx, s.App.ID, patch); err != nil {
+		return nil, err
+	}
+	s.App.SignInAudience = aud
+	if patch.API != nil {
+		s.App.API = patch.API
+	}
+	if patch.Tags != nil {
+		s.App.Tags = patch.Tags
+	}
+	return plan.Changes, nil
+}
+
+// Project stands in the app a dry run would create.
+func (RegisterApp) Project(s *State) {
+	if s.App != nil {
+		s.App.SignInAudience = wantedAudience(s)
+		return
+	}
+	if want, err := newApplication(s); err == nil {
+		s.App, s.AppProjected = &want, true
+		s.SPChecked = true
+	}
+}

@@ -1,0 +1,76 @@
+package steps_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+)
+
+// A run that dies after minting a secret but before Appmixer stores it leaves
+// an orphan; the next run removes it and finishes: exactly one secret, stored, working.
+func TestInterruptedBeforeStoreResumesWithOneSecret(t *testing.T) {
+	h := newHarness(t)
+	h.amx.AddFault(appmixertest.Fault{Route: "POST /service-config", Status: http.StatusServiceUnavailable})
+	if _, _, err := h.run(); err == nil {
+		t.Fatal("the run should have failed at the Appmixer write")
+	}
+	if n := len(h.onlyApp().PasswordCredentials); n != 1 {
+		t.Fatalf("after the failed run the app has %d secrets, want the 1 orphan", n)
+	}
+	orphan := h.onlyApp().PasswordCredentials[0].KeyID
+	h.mustRun()
+	app, _ := assertSetUp(t, h)
+	if app.PasswordCredentials[0].KeyID == orphan {
+		t.Fatal("the orphan survived and a stored secret would not match it")
+	}
+}
+
+// The answer to addPassword is lost (connection cut after Graph made the secret):
+// the run removes what it may have made, so a re-run still ends with one secret.
+func TestLostAddPasswordAnswerLeavesNoSecondSecret(t *testing.T) {
+	h := newHarness(t)
+	h.az.AddFault(azuretest.Fault{Route: "POST /v1.0/applications/{id}/addPassword", Reset: true, AfterApply: true})
+	h.run()
+	h.mustRun()
+	assertSetUp(t, h)
+}
+
+// Replication delay, 429 and 503 on Graph, and an Appmixer token that expires
+// mid-run, all in one run: it still succeeds.
+func TestFaultsInOneRunStillSucceed(t *testing.T) {
+	h := newHarness(t, azuretest.WithReplicationDelay(600*time.Millisecond), azuretest.WithSecretPropagationDelay(300*time.Millisecond))
+	h.az.AddFault(azuretest.Fault{Route: "GET /v1.0/applications", Status: http.StatusTooManyRequests, RetryAfter: time.Second})
+	h.az.AddFault(azuretest.Fault{Route: "GET /v1.0/servicePrincipals(appId={appId})", Status: http.StatusServiceUnavailable})
+	h.amx.ExpireTokensAfter(2)
+	h.mustRun()
+	assertSetUp(t, h)
+	if len(h.az.Applications()) != 1 {
+		t.Fatal("a retried POST /applications made a duplicate")
+	}
+}
+
+// The secret never reaches a file the program writes.
+func TestStateFileHoldsNoSecret(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	_, cfg := assertSetUp(t, h)
+	if filesContain(t, h.opts.StateDir, cfg["clientSecret"]) || filesContain(t, h.opts.StateDir, h.opts.AppmixerPassword.Reveal()) {
+		t.Fatal("a secret was written to the state directory")
+	}
+	entries, _ := os.ReadDir(h.opts.StateDir)
+	for _, e := range entries {
+		info, _ := os.Stat(filepath.Join(h.opts.StateDir, e.Name()))
+		if info.Mode().Perm()&0o077 != 0 && !info.IsDir() {
+			t.Errorf("%s is readable by others: %v", e.Name(), info.Mode())
+		}
+		if strings.HasPrefix(e.Name(), ".state-") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}

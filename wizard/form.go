@@ -1,0 +1,228 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer"
+	"github.com/appmixer-tools/msconnector-wizard/azure"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+// answers are the form's values. huh writes through pointers into it, so the
+// struct lives on the heap and outlives model copies.
+type answers struct {
+	URL, Username, Password string
+	AppName, Audience       string
+	Permissions, Custom     string
+	Expiry, TenantField     string
+	Auth, Tenant            string
+	AdminConsent            bool
+	hasToken                bool // APPMIXER_TOKEN given: the password may stay empty
+}
+
+const customPermissions = "custom"
+
+// answersFrom pre-fills the form from flags and env (already in Options).
+func answersFrom(o steps.Options) *answers {
+	a := &answers{
+		URL:          o.AppmixerURL,
+		Username:     o.AppmixerUsername,
+		Password:     o.AppmixerPassword.Reveal(), // only into the hidden input, never printed
+		AppName:      cmpOr(o.AppName, steps.DefaultAppName),
+		Audience:     cmpOr(o.Audience, steps.DefaultAudience),
+		Permissions:  cmpOr(o.Permissions, steps.DefaultPermissions),
+		Expiry:       o.SecretExpiry.String(),
+		TenantField:  string(o.TenantField),
+		Auth:         cmpOr(o.AuthMethod, "device"),
+		Tenant:       o.Tenant,
+		AdminConsent: o.AdminConsent,
+		hasToken:     !o.AppmixerToken.IsZero(),
+	}
+	if _, preset := azure.Presets[strings.ToLower(a.Permissions)]; preset {
+		a.Permissions = strings.ToLower(a.Permissions)
+	} else {
+		a.Custom, a.Permissions = a.Permissions, customPermissions
+	}
+	return a
+}
+
+// apply writes the answers back into the run's options.
+func (a *answers) apply(o steps.Options) (steps.Options, error) {
+	u, err := appmixer.ParseAPIURL(a.URL)
+	if err != nil {
+		return o, err
+	}
+	o.AppmixerURL = u.String()
+	o.AppmixerUsername = strings.TrimSpace(a.Username)
+	if a.Password != "" {
+		o.AppmixerPassword = steps.NewSecret(a.Password)
+	}
+	o.AppName = strings.TrimSpace(a.AppName)
+	o.Audience = a.Audience
+	o.Permissions = a.Permissions
+	if a.Permissions == customPermissions {
+		o.Permissions = strings.TrimSpace(a.Custom)
+	}
+	if o.SecretExpiry, err = steps.ParseExpiry(a.Expiry); err != nil {
+		return o, err
+	}
+	o.TenantField = steps.TenantField(a.TenantField)
+	o.AuthMethod = a.Auth
+	o.Tenant = strings.TrimSpace(a.Tenant)
+	o.AdminConsent = a.AdminConsent
+	return o, nil
+}
+
+func cmpOr(v, def string) string {
+	if strings.TrimSpace(v) == "" {
+		return def
+	}
+	return v
+}
+
+// Validators. Each returns one line saying what to type instead.
+
+func validateURL(s string) error {
+	_, err := appmixer.ParseAPIURL(s)
+	return err
+}
+
+// urlStatus is the live line under the URL input: what will be used, or why not.
+func urlStatus(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "The REST API base, e.g. https://api.acme.appmixer.cloud"
+	}
+	u, err := appmixer.ParseAPIURL(s)
+	if err != nil {
+		return "✗ " + err.Error()
+	}
+	return "✓ " + u.String()
+}
+
+func required(what string) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("%s is required", what)
+		}
+		return nil
+	}
+}
+
+func (a *answers) validatePassword(s string) error {
+	if s == "" && !a.hasToken {
+		return errors.New("the password is required (or set APPMIXER_TOKEN)")
+	}
+	return nil
+}
+
+func validateExpiry(s string) error {
+	_, err := steps.ParseExpiry(s)
+	return err
+}
+
+func (a *answers) validateCustom(s string) error {
+	if a.Permissions != customPermissions {
+		return nil
+	}
+	_, err := azure.ParsePermissionList(s)
+	return err
+}
+
+// Texts shown beside the choices: what each means, in a line.
+var (
+	audienceOptions = []huh.Option[string]{
+		huh.NewOption("Work/school + personal accounts (default)", "multi-tenant-and-personal"),
+		huh.NewOption("Work/school accounts in any organisation", "multi-tenant"),
+		huh.NewOption("Only your organisation (single tenant)", "single-tenant"),
+	}
+	audienceHelp = "Who can connect Microsoft accounts in Appmixer. Personal = outlook.com and personal OneDrive. " +
+		"Single tenant needs the Tenant field on: users then type your tenant ID when they connect."
+
+	permissionOptions = []huh.Option[string]{
+		huh.NewOption("Documented: sign-in + OneDrive/SharePoint files", "documented"),
+		huh.NewOption("OneDrive: documented + read SharePoint sites", "onedrive"),
+		huh.NewOption("All: every Microsoft component (mail, calendar, files, Teams, chat)", "all"),
+		huh.NewOption("Custom list", customPermissions),
+	}
+	permissionHelp = "Delegated Graph permissions the app asks for. Documented = User.Read, Files.Read.All, " +
+		"Files.ReadWrite.All, offline_access (Appmixer's guide). All adds Mail, Calendars, Sites, Teams and Chat scopes."
+
+	tenantFieldOptions = []huh.Option[string]{
+		huh.NewOption("Leave as it is (single tenant turns it on)", string(steps.TenantFieldKeep)),
+		huh.NewOption("On: users type a tenant ID when connecting", string(steps.TenantFieldOn)),
+		huh.NewOption("Off: users sign in through the common endpoint", string(steps.TenantFieldOff)),
+	}
+
+	authOptions = []huh.Option[string]{
+		huh.NewOption("Device code: type a code at microsoft.com/devicelogin", "device"),
+		huh.NewOption("Browser on this machine", "browser"),
+		huh.NewOption("Azure CLI (az login) session", "azure-cli"),
+		huh.NewOption("Environment (AZURE_CLIENT_ID, AZURE_TENANT_ID, …)", "environment"),
+	}
+)
+
+// newForm builds the input screens, one group per decision so each fits 80×24.
+func newForm(a *answers, accessible bool) *huh.Form {
+	appmixerGroup := huh.NewGroup(
+		huh.NewInput().Key("url").Title("Appmixer API URL").
+			DescriptionFunc(func() string { return urlStatus(a.URL) }, &a.URL).
+			Placeholder("https://api.acme.appmixer.cloud").Value(&a.URL).Validate(validateURL),
+		huh.NewInput().Key("username").Title("Appmixer admin username").Value(&a.Username).
+			Validate(func(s string) error {
+				if a.hasToken {
+					return nil
+				}
+				return required("the username")(s)
+			}),
+		huh.NewInput().Key("password").Title("Appmixer admin password").
+			Description("Hidden as you type; kept in memory only.").
+			EchoMode(huh.EchoModePassword).Value(&a.Password).Validate(a.validatePassword),
+	).Title("Sign in to Appmixer").Description("Replaces: Backoffice login. The user must be an admin.")
+
+	appGroup := huh.NewGroup(
+		huh.NewInput().Key("app").Title("App registration name").
+			Description("Shown to users on Microsoft's consent screen.").
+			Value(&a.AppName).Validate(required("the app name")),
+		huh.NewInput().Key("expiry").Title("Client secret expiry").
+			Description("24 months is the portal's furthest; or 730d, 2y, 2027-12-31.").
+			Value(&a.Expiry).Validate(validateExpiry),
+	).Title("The app registration").Description("Replaces: Azure portal → App registrations → + New registration.")
+
+	audienceGroup := huh.NewGroup(
+		huh.NewSelect[string]().Key("audience").Title("Supported account types").
+			Description(audienceHelp).Options(audienceOptions...).Value(&a.Audience),
+	)
+
+	permGroup := huh.NewGroup(
+		huh.NewSelect[string]().Key("permissions").Title("API permissions").
+			Description(permissionHelp).Options(permissionOptions...).Value(&a.Permissions),
+	)
+	customGroup := huh.NewGroup(
+		huh.NewInput().Key("custom").Title("Custom permissions (comma list)").
+			Description("Delegated Graph permission names; checked against Graph before anything changes.").
+			Placeholder("User.Read,Files.Read.All,offline_access").Value(&a.Custom).Validate(a.validateCustom),
+	).WithHideFunc(func() bool { return a.Permissions != customPermissions })
+
+	tenantGroup := huh.NewGroup(
+		huh.NewSelect[string]().Key("tenantField").Title("Tenant field in Appmixer").
+			Description("Appmixer's microsoftTenant key: adds a Tenant field to the Microsoft connect dialog.").
+			Options(tenantFieldOptions...).Value(&a.TenantField),
+		huh.NewConfirm().Key("consent").Title("Grant admin consent now?").
+			Description("Consents for the whole organisation, so users are not asked one by one.").
+			Value(&a.AdminConsent),
+	)
+
+	azureGroup := huh.NewGroup(
+		huh.NewSelect[string]().Key("auth").Title("Sign in to Azure with").Options(authOptions...).Value(&a.Auth),
+		huh.NewInput().Key("tenant").Title("Azure tenant (optional)").
+			Description("Tenant ID or domain; empty = your home tenant.").Value(&a.Tenant),
+	).Title("Sign in to Azure").Description("Replaces: Azure portal login.")
+
+	form := huh.NewForm(appmixerGroup, appGroup, audienceGroup, permGroup, customGroup, tenantGroup, azureGroup).
+		WithShowHelp(true).WithAccessible(accessible)
+	return form
+}

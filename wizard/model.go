@@ -1,0 +1,382 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+// phase is which screen the main pane shows.
+type phase int
+
+const (
+	phaseForm    phase = iota // the inputs
+	phaseRun                  // steps running, plans to confirm, device code
+	phaseError                // a step failed: retry or quit
+	phaseSummary              // all done
+	phaseDone                 // quitting
+)
+
+// Messages from the runner's goroutine (sent with Program.Send, never blocking the loop).
+type (
+	eventMsg      struct{ ev steps.Event }
+	deviceCodeMsg struct{ dc steps.DeviceCode }
+	confirmMsg    struct {
+		info  steps.Info
+		plan  steps.Plan
+		reply chan<- steps.Decision // buffered: answering never blocks
+	}
+	runDoneMsg struct {
+		results []steps.StepResult
+		summary steps.Summary
+		err     error
+	}
+	openedMsg struct{ err error }
+)
+
+// config is what the model needs from outside; tests fill it with fakes.
+type config struct {
+	opts     steps.Options
+	infos    []steps.Info                     // the sidebar, in flow order
+	infosFor func(steps.Options) []steps.Info // the sidebar once the answers are in (admin consent adds a step)
+	start    func(steps.Options) tea.Cmd      // starts (or retries) a run; results arrive as messages
+	cancel   context.CancelFunc               // Ctrl-C: stop the runner
+	openURL  func(string) error               // the "open browser" key
+	now      func() time.Time                 // clock for elapsed times
+	demo     bool                             // banner: simulated services
+	cmdName  string                           // how the summary names the program
+	skipForm bool                             // inputs already complete (tests, resumed runs)
+}
+
+type model struct {
+	cfg config
+	st  styles
+
+	width, height int
+	phase         phase
+
+	ans  *answers
+	form *huh.Form
+	opts steps.Options
+
+	status  map[steps.ID]stepStatus
+	current steps.Info
+
+	activity      string // "Checking what exists", "Applying the changes"
+	activitySince time.Time
+	progress      string
+	log           []string // one line per finished step
+
+	confirm *confirmMsg
+	device  *steps.DeviceCode
+	flash   string // short feedback: "code copied"
+
+	results   []steps.StepResult
+	summary   steps.Summary
+	err       error // the run's final error (nil after a good summary)
+	completed bool  // the run reached its end without error
+	scroll    int
+
+	spin spinner.Model
+}
+
+func newModel(cfg config) *model {
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	if cfg.cmdName == "" {
+		cfg.cmdName = "msconnector-wizard"
+	}
+	m := &model{
+		cfg:    cfg,
+		st:     newStyles(),
+		width:  80,
+		height: 24,
+		opts:   cfg.opts,
+		status: map[steps.ID]stepStatus{},
+		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
+	m.spin.Style = m.st.current
+	m.ans = answersFrom(cfg.opts)
+	if cfg.skipForm {
+		m.phase = phaseRun
+	} else {
+		m.form = newForm(m.ans, false)
+	}
+	return m
+}
+
+func (m *model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.spin.Tick}
+	if m.form != nil {
+		cmds = append(cmds, m.form.Init())
+	} else {
+		cmds = append(cmds, m.startRun())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *model) startRun() tea.Cmd {
+	m.phase = phaseRun
+	m.activity, m.activitySince, m.progress = "Starting", m.cfg.now(), ""
+	if m.cfg.start == nil {
+		return nil
+	}
+	return m.cfg.start(m.opts)
+}
+
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		if m.form != nil && m.phase == phaseForm {
+			return m, m.updateForm(m.formSize())
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		if msg.String() == "ctrl+c" {
+			return m, m.quit(context.Canceled)
+		}
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case eventMsg:
+		m.onEvent(msg.ev)
+		return m, nil
+	case deviceCodeMsg:
+		dc := msg.dc
+		m.device, m.flash = &dc, ""
+		return m, nil
+	case confirmMsg:
+		c := msg
+		m.confirm, m.current, m.scroll = &c, msg.info, 0
+		m.status[msg.info.ID] = statusCurrent
+		return m, nil
+	case runDoneMsg:
+		return m, m.onRunDone(msg)
+	case openedMsg:
+		if msg.err != nil {
+			m.flash = "Could not open a browser: open the URL yourself."
+		} else {
+			m.flash = "Opened the sign-in page in your browser."
+		}
+		return m, nil
+	}
+
+	switch m.phase {
+	case phaseForm:
+		return m, m.updateForm(msg)
+	case phaseRun:
+		return m, m.updateRun(msg)
+	case phaseError:
+		return m, m.updateError(msg)
+	case phaseSummary:
+		return m, m.updateSummary(msg)
+	}
+	return m, nil
+}
+
+// quit stops everything: a pending question is answered Quit, the runner's
+// context is cancelled, and the program exits (bubbletea restores the terminal).
+func (m *model) quit(err error) tea.Cmd {
+	if m.confirm != nil {
+		m.confirm.reply <- steps.Quit
+		m.confirm = nil
+	}
+	if m.cfg.cancel != nil {
+		m.cfg.cancel()
+	}
+	if m.phase != phaseDone {
+		m.err = err
+	}
+	m.phase = phaseDone
+	return tea.Quit
+}
+
+func (m *model) updateForm(msg tea.Msg) tea.Cmd {
+	fm, cmd := m.form.Update(msg)
+	if f, ok := fm.(*huh.Form); ok {
+		m.form = f
+	}
+	switch m.form.State {
+	case huh.StateAborted:
+		return m.quit(steps.ErrQuit)
+	case huh.StateCompleted:
+		opts, err := m.ans.apply(m.opts)
+		if err != nil { // validators make this unreachable; stay safe anyway
+			m.err = err
+			return m.quit(err)
+		}
+		m.opts = opts
+		m.form = nil
+		if m.cfg.infosFor != nil {
+			m.cfg.infos = m.cfg.infosFor(opts)
+		}
+		return tea.Batch(cmd, m.startRun())
+	}
+	return cmd
+}
+
+func (m *model) onEvent(ev steps.Event) {
+	id := ev.Step.ID
+	if m.device != nil && id == steps.IDSignInAzure && ev.Kind != steps.EventChecking && ev.Kind != steps.EventProgress {
+		m.device = nil // signed in (or failed): the code is no longer needed
+	}
+	switch ev.Kind {
+	case steps.EventChecking:
+		m.status[id] = statusCurrent
+		m.setActivity(ev.Step, "Checking what exists")
+	case steps.EventPlanned:
+		m.status[id] = statusCurrent
+		m.setActivity(ev.Step, "Planning")
+	case steps.EventApplying:
+		m.status[id] = statusCurrent
+		m.setActivity(ev.Step, "Applying the changes")
+	case steps.EventProgress:
+		m.progress = ev.Message
+	case steps.EventDone:
+		m.status[id] = statusDone
+		m.log = append(m.log, m.st.done.Render(statusDone.icon())+" "+ev.Step.Title+": "+changeCount(ev.Changed)+elapsed(ev.Elapsed))
+	case steps.EventSkipped:
+		m.status[id] = statusWarning
+		m.log = append(m.log, m.st.warn.Render(statusWarning.icon())+" "+ev.Step.Title+": "+cmpOr(ev.Message, "skipped"))
+	case steps.EventFailed:
+		m.status[id] = statusFailed
+		m.current = ev.Step
+	}
+	if ev.Kind != steps.EventProgress && ev.Kind != steps.EventChecking {
+		m.progress = ""
+	}
+}
+
+func (m *model) setActivity(step steps.Info, what string) {
+	if m.confirm == nil {
+		m.current = step
+	}
+	m.activity, m.activitySince, m.progress = what, m.cfg.now(), ""
+}
+
+func (m *model) onRunDone(msg runDoneMsg) tea.Cmd {
+	m.confirm, m.device = nil, nil
+	m.results, m.summary, m.err = msg.results, msg.summary, msg.err
+	switch {
+	case msg.err == nil:
+		m.phase, m.scroll, m.completed = phaseSummary, 0, true
+		m.status[steps.IDSummary] = statusDone
+		return nil
+	case errors.Is(msg.err, steps.ErrQuit), errors.Is(msg.err, context.Canceled):
+		return m.quit(msg.err)
+	default:
+		m.phase, m.scroll = phaseError, 0
+		return nil
+	}
+}
+
+func (m *model) updateRun(msg tea.Msg) tea.Cmd {
+	key, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	if m.confirm != nil {
+		switch key.String() {
+		case "enter", "a", "y":
+			return m.answer(steps.Apply)
+		case "s":
+			if m.confirm.plan.Skippable {
+				return m.answer(steps.Skip)
+			}
+		case "q", "esc":
+			return m.answer(steps.Quit)
+		}
+		m.scrollKeys(key)
+		return nil
+	}
+	if m.device != nil {
+		switch key.String() {
+		case "c":
+			m.flash = "Code copied to the clipboard."
+			return tea.SetClipboard(m.device.UserCode)
+		case "o":
+			url, open := m.device.VerificationURL, m.cfg.openURL
+			if open == nil {
+				return nil
+			}
+			return func() tea.Msg { return openedMsg{open(url)} }
+		}
+	}
+	if key.String() == "q" {
+		return m.quit(steps.ErrQuit)
+	}
+	return nil
+}
+
+func (m *model) answer(d steps.Decision) tea.Cmd {
+	m.confirm.reply <- d
+	id := m.confirm.info.ID
+	m.confirm = nil
+	if d == steps.Quit {
+		m.status[id] = statusWarning
+		m.activity, m.activitySince = "Stopping", m.cfg.now()
+	}
+	return nil
+}
+
+func (m *model) updateError(msg tea.Msg) tea.Cmd {
+	key, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch key.String() {
+	case "r", "enter":
+		for id, s := range m.status {
+			if s == statusFailed || s == statusCurrent {
+				m.status[id] = statusPending
+			}
+		}
+		m.err = nil
+		return m.startRun()
+	case "q", "esc":
+		return m.quit(m.err)
+	}
+	m.scrollKeys(key)
+	return nil
+}
+
+func (m *model) updateSummary(msg tea.Msg) tea.Cmd {
+	key, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch key.String() {
+	case "enter", "q", "esc":
+		m.phase = phaseDone
+		return tea.Quit
+	}
+	m.scrollKeys(key)
+	return nil
+}
+
+func (m *model) scrollKeys(key tea.KeyPressMsg) {
+	switch key.String() {
+	case "up", "k":
+		m.scroll--
+	case "down", "j":
+		m.scroll++
+	case "pgup":
+		m.scroll -= m.bodyHeight() / 2
+	case "pgdown", "space":
+		m.scroll += m.bodyHeight() / 2
+	case "home":
+		m.scroll = 0
+	case "end":
+		m.scroll = 1 << 20 // the view clamps it to the last page
+	}
+	m.scroll = max(m.scroll, 0) // the view clamps the bottom
+}
