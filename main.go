@@ -65,6 +65,7 @@ type cli struct {
 	yes, json   bool
 	demo        bool
 	accessible  bool
+	keepOld     bool
 	expiry      string
 	tenantField string
 }
@@ -93,15 +94,19 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.err, "error:", err)
 		return exitUsage
 	}
-	if c.command != "setup" {
-		fmt.Fprintf(e.err, "error: %s is not available yet in this version: run setup (the default) instead\n", c.command)
-		return exitUsage
-	}
-	flow := steps.SetupFlow(c.opts)
-	if e.tty && !c.yes && !c.opts.DryRun && !c.json {
+	h := wizard.Headless{Out: e.out, Err: e.err, JSON: c.json}
+	switch {
+	case c.command != "setup":
+		err = wizard.RunCommand(ctx, wizard.Command{Name: c.command, Arg: c.tenantArg, Yes: c.yes, KeepOld: c.keepOld}, c.opts, h)
+	case e.tty && !c.yes && !c.opts.DryRun && !c.json:
 		_, err = wizard.RunTUI(ctx, c.opts, wizard.UI{In: e.in, Out: e.out, Demo: c.demo, Accessible: c.accessible})
-	} else {
-		_, err = wizard.RunHeadless(ctx, c.opts, flow, wizard.Headless{Out: e.out, Err: e.err, JSON: c.json})
+	default:
+		_, err = wizard.RunHeadless(ctx, c.opts, steps.SetupFlow(c.opts), h)
+	}
+	var usage usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintln(e.err, "error:", err)
+		return exitUsage
 	}
 	if err != nil {
 		if !c.json {
@@ -151,6 +156,7 @@ func parse(args []string, e env) (*cli, error) {
 	fs.BoolVar(&c.yes, "yes", false, "apply every change without asking (headless)")
 	fs.BoolVar(&c.yes, "y", false, "shorthand for --yes")
 	fs.BoolVar(&c.demo, "demo", false, "run against built-in simulated Azure and Appmixer services")
+	fs.BoolVar(&c.keepOld, "keep-old", false, "rotate-secret: keep the old secrets this tool created")
 	fs.BoolVar(&c.accessible, "accessible", e.getenv("ACCESSIBLE") != "", "plain prompts for screen readers (env ACCESSIBLE=1)")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "bound on each network request")
 	fs.DurationVar(&o.WaitTimeout, "wait-timeout", 2*time.Minute, "bound on waiting for Azure replication and secret propagation")

@@ -45,7 +45,6 @@ func TestUsageErrors(t *testing.T) {
 		{"password as a flag", nil, []string{"--appmixer-password", "hunter2hunter2"}, []string{"never accepted as a flag", "APPMIXER_PASSWORD"}},
 		{"bad audience", nil, []string{"--audience", "everyone", "--yes"}, []string{"--audience", "single-tenant"}},
 		{"bad expiry", nil, []string{"--secret-expiry", "forever", "--yes"}, []string{"--secret-expiry"}},
-		{"unknown permission", nil, []string{"--permissions", "Files.Reed.All", "--yes"}, []string{"Files.Read.All"}},
 		{"single tenant without tenant field", nil, []string{"--audience", "single-tenant", "--tenant-field", "off", "--yes"}, []string{"tenant field"}},
 		{"stray argument", nil, []string{"sideways"}, []string{"unexpected argument"}},
 	}

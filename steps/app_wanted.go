@@ -89,11 +89,15 @@ func redirectChanges(s *State, app *azure.Application) []Change {
 			out = append(out, Change{What: "redirect URI (Web)", After: u})
 		}
 	}
+	before := "off"
+	if app == nil {
+		before = "" // a new app: the flag is added, not switched
+	}
 	if !grant.EnableAccessTokenIssuance {
-		out = append(out, Change{What: "implicit grant: access tokens", Before: "off", After: "on"})
+		out = append(out, Change{What: "implicit grant: access tokens", Before: before, After: "on"})
 	}
 	if !grant.EnableIDTokenIssuance {
-		out = append(out, Change{What: "implicit grant: ID tokens", Before: "off", After: "on"})
+		out = append(out, Change{What: "implicit grant: ID tokens", Before: before, After: "on"})
 	}
 	return out
 }

@@ -13,7 +13,7 @@ import (
 type ServicePrincipal struct{}
 
 func (ServicePrincipal) Info() Info {
-	return Info{ID: IDServicePrincipal, Title: "Service principal", Screen: "(done silently by the portal on registration)",
+	return Info{ID: IDServicePrincipal, Title: "Service principal", Screen: "done silently by the Azure portal on registration",
 		About: "Creates the app's service principal (enterprise application) in your tenant, as the portal does."}
 }
 

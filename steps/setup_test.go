@@ -227,3 +227,14 @@ func status(code int, faulted bool) string {
 	}
 	return fmt.Sprint(code)
 }
+
+func TestUnknownPermissionSuggestsAndWritesNothing(t *testing.T) {
+	h := newHarness(t)
+	_, _, err := h.run(func(o *steps.Options) { o.Permissions = "Files.Reed.All,offline_access" })
+	if err == nil || !strings.Contains(err.Error(), "Files.Read.All") {
+		t.Fatalf("want a suggestion of Files.Read.All, got %v", err)
+	}
+	if _, writes := h.calls(); writes != 0 {
+		t.Fatalf("wrote despite a bad permission:\n%s", h.log())
+	}
+}

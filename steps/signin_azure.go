@@ -34,7 +34,7 @@ func (st SignInAzure) Check(ctx context.Context, s *State) error {
 		HTTPClient:    o.AzureHTTP,
 		Timeout:       o.Timeout,
 		OnDeviceCode: func(p azure.DeviceCodePrompt) {
-			s.progress(st.Info(), fmt.Sprintf("to sign in, open %s and enter the code %s", p.VerificationURL, p.UserCode))
+			s.progress(st.Info(), "waiting for you to sign in with the device code")
 			if o.OnDeviceCode != nil {
 				o.OnDeviceCode(DeviceCode{UserCode: p.UserCode, VerificationURL: p.VerificationURL, Message: p.Message, ExpiresOn: p.ExpiresOn})
 			}

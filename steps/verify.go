@@ -16,7 +16,7 @@ import (
 type Verify struct{}
 
 func (Verify) Info() Info {
-	return Info{ID: IDVerify, Title: "Verify", Screen: "(not in the manual steps)",
+	return Info{ID: IDVerify, Title: "Verify", Screen: "not in the manual procedure",
 		About: "Proves the setup: Entra ID accepts the client ID and secret, and Appmixer holds what was written."}
 }
 

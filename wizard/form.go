@@ -94,7 +94,7 @@ func validateURL(s string) error {
 // urlStatus is the live line under the URL input: what will be used, or why not.
 func urlStatus(s string) string {
 	if strings.TrimSpace(s) == "" {
-		return "The REST API base, e.g. https://api.acme.appmixer.cloud"
+		return "e.g. https://api.acme.appmixer.cloud"
 	}
 	u, err := appmixer.ParseAPIURL(s)
 	if err != nil {
@@ -170,7 +170,7 @@ func newForm(a *answers, accessible bool) *huh.Form {
 	appmixerGroup := huh.NewGroup(
 		huh.NewInput().Key("url").Title("Appmixer API URL").
 			DescriptionFunc(func() string { return urlStatus(a.URL) }, &a.URL).
-			Placeholder("https://api.acme.appmixer.cloud").Value(&a.URL).Validate(validateURL),
+			Placeholder("https://api.YOUR_TENANT.appmixer.cloud").Value(&a.URL).Validate(validateURL),
 		huh.NewInput().Key("username").Title("Appmixer admin username").Value(&a.Username).
 			Validate(func(s string) error {
 				if a.hasToken {
@@ -223,6 +223,6 @@ func newForm(a *answers, accessible bool) *huh.Form {
 	).Title("Sign in to Azure").Description("Replaces: Azure portal login.")
 
 	form := huh.NewForm(appmixerGroup, appGroup, audienceGroup, permGroup, customGroup, tenantGroup, azureGroup).
-		WithShowHelp(true).WithAccessible(accessible)
+		WithShowHelp(false).WithAccessible(accessible)
 	return form
 }

@@ -394,7 +394,7 @@ func (m *model) keyLine() string {
 	var ks []k
 	switch m.phase {
 	case phaseForm:
-		ks = []k{{"enter", "next"}, {"shift+tab", "back"}, {"ctrl+c", "quit"}}
+		ks = []k{{"enter", "next"}, {"↑/↓", "choose"}, {"shift+tab", "back"}, {"ctrl+c", "quit"}}
 	case phaseRun:
 		switch {
 		case m.confirm != nil:
