@@ -2,12 +2,15 @@ package azure
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
-
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
 
 // Entra ID codes for a client-credentials request
@@ -22,50 +25,60 @@ const (
 
 // CheckClientSecret proves a client id and secret work by getting a
 // client-credentials token for the session's Graph in the session's tenant,
-// through the session's authority host and transport.
+// through the session's authority host and transport. It is one token request
+// (learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow):
+// a probe, not a sign-in, so MSAL's metadata round trip is not needed.
 func CheckClientSecret(ctx context.Context, s *Session, clientID, secret string) error {
-	cred, err := secretCredential(s, clientID, secret)
-	if err != nil {
-		return err
-	}
-	return checkWith(ctx, s, cred, clientID)
-}
-
-// secretChecker is a client-secret credential plus the recorder of its failures.
-type secretChecker struct {
-	cred *azidentity.ClientSecretCredential
-	rec  *authRecorder
-}
-
-func secretCredential(s *Session, clientID, secret string) (*secretChecker, error) {
 	if s == nil || s.TenantID == "" {
-		return nil, errors.New("client secret check: the tenant ID is unknown: sign in first or pass --tenant")
+		return errors.New("client secret check: the tenant ID is unknown: sign in first or pass --tenant")
 	}
 	if clientID == "" || secret == "" {
-		return nil, errors.New("client secret check: client ID and secret are both required")
+		return errors.New("client secret check: client ID and secret are both required")
 	}
-	co := s.clientOptions()
-	co.Retry.MaxRetries = 1 // the caller decides how long to keep trying
-	rec := &authRecorder{next: co.Transport}
-	co.Transport = rec
-	cred, err := azidentity.NewClientSecretCredential(s.TenantID, clientID, secret, &azidentity.ClientSecretCredentialOptions{
-		ClientOptions:            co,
-		DisableInstanceDiscovery: s.disableInstanceDiscovery(),
-	})
-	if err != nil {
-		return nil, newAuthError("client secret check for app "+clientID, err)
-	}
-	return &secretChecker{cred: cred, rec: rec}, nil
-}
-
-func checkWith(ctx context.Context, s *Session, sc *secretChecker, clientID string) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*s.timeout())
+	op := "client secret check for app " + clientID
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	_, err := sc.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{s.GraphScope()}})
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}, "scope": {s.GraphScope()}}
+	endpoint := strings.TrimRight(s.authorityHost(), "/") + "/" + url.PathEscape(s.TenantID) + "/oauth2/v2.0/token"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return newAuthErrorRec("client secret check for app "+clientID, err, sc.rec)
+		return &AuthError{Op: op, Err: err}
 	}
-	return nil
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := s.httpClient().Do(req)
+	if err != nil {
+		return &AuthError{Op: op, Err: err, Hint: transportHint(err, "")}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return &AuthError{Op: op, Err: err, Hint: transportHint(err, "")}
+	}
+	var answer struct {
+		AccessToken string `json:"access_token"`
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+		Codes       []int  `json:"error_codes"`
+	}
+	jsonErr := json.Unmarshal(body, &answer)
+	if resp.StatusCode == http.StatusOK && jsonErr == nil && answer.AccessToken != "" {
+		return nil
+	}
+	ae := &AuthError{Op: op, OAuthError: answer.Error, Err: fmt.Errorf("token endpoint answered %d", resp.StatusCode)}
+	ae.Description = oneLine(traceRE.ReplaceAllString(firstLine(answer.Description), ""))
+	if len(answer.Codes) > 0 {
+		ae.AADSTS = answer.Codes[0]
+	} else if m := aadstsRE.FindStringSubmatch(ae.Description); m != nil {
+		ae.AADSTS, _ = strconv.Atoi(m[1])
+	}
+	if ae.Description == "" && ae.OAuthError == "" {
+		ae.Description = fmt.Sprintf("Entra ID answered %d %s without a token", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	ae.Hint = aadstsHints[ae.AADSTS]
+	if ae.Hint == "" {
+		ae.Hint = transportHint(ae.Err, ae.OAuthError)
+	}
+	return ae
 }
 
 // IsSecretNotYetValid reports AADSTS7000215: the secret is wrong, or so new that
@@ -89,14 +102,10 @@ func WaitClientSecret(ctx context.Context, s *Session, clientID, secret string, 
 	if timeout <= 0 {
 		timeout = defaultSecretWaitDuration
 	}
-	cred, err := secretCredential(s, clientID, secret)
-	if err != nil {
-		return err
-	}
 	deadline := time.Now().Add(timeout)
 	wait := secretCheckFirstWait
 	for {
-		err := checkWith(ctx, s, cred, clientID)
+		err := CheckClientSecret(ctx, s, clientID, secret)
 		if err == nil || !IsSecretNotYetValid(err) {
 			return err
 		}

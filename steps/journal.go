@@ -48,6 +48,10 @@ type PendingSecret struct {
 
 const journalVersion = 1
 
+// recentlyCreated bounds how long Graph may take to replicate a new app
+// (DESIGN.md: seconds, sometimes minutes).
+const recentlyCreated = 10 * time.Minute
+
 // DefaultStateDir is where the journal lives unless --state-dir says otherwise.
 func DefaultStateDir() (string, error) {
 	dir, err := os.UserConfigDir()
@@ -228,5 +232,10 @@ func openJournal(s *State) error {
 		j.readOnly = true
 	}
 	s.Journal = j
+	// An app an earlier run made minutes ago may still be replicating: let
+	// Graph calls addressing it wait out 404s as they would in the creating run.
+	if e := j.Entry(); e.AppID != "" && time.Since(e.Updated) < recentlyCreated {
+		s.Graph.ExpectReplication(e.AppID, e.ObjectID)
+	}
 	return nil
 }

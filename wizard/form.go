@@ -158,7 +158,7 @@ var (
 	}
 
 	authOptions = []huh.Option[string]{
-		huh.NewOption("Device code: type a code at microsoft.com/devicelogin", "device"),
+		huh.NewOption("Device code: sign in on any device with a code", "device"),
 		huh.NewOption("Browser on this machine", "browser"),
 		huh.NewOption("Azure CLI (az login) session", "azure-cli"),
 		huh.NewOption("Environment (AZURE_CLIENT_ID, AZURE_TENANT_ID, …)", "environment"),
