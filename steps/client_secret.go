@@ -130,7 +130,8 @@ func mintSecret(ctx context.Context, s *State) (*azure.PasswordCredential, strin
 	note := ""
 	var capped *azure.SecretLifetimeError
 	if errors.As(err, &capped) && capped.Allowed > 0 {
-		end = s.Opts.Now().Add(capped.Allowed)
+		// A margin keeps clock skew between us and Graph from overshooting the cap.
+		end = s.Opts.Now().Add(capped.Allowed - time.Hour)
 		note = "your tenant's policy allows at most " + azure.FormatLifetime(capped.Allowed)
 		s.progress(ClientSecret{}.Info(), note+": creating the secret with that lifetime")
 		c, err = s.Graph.AddPassword(ctx, s.App.ID, name, end)

@@ -1,0 +1,127 @@
+package steps_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer"
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+func TestTenantPolicyCapsTheSecretLifetime(t *testing.T) {
+	h := newHarness(t)
+	h.az.SetSecretLifetimePolicy(180 * 24 * time.Hour)
+	res, st, err := h.run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _ := assertSetUp(t, h)
+	end := app.PasswordCredentials[0].EndDateTime
+	if d := time.Until(end); d > 181*24*time.Hour || d < 179*24*time.Hour {
+		t.Fatalf("secret expires %s, want about 180 days from now", end)
+	}
+	said := false
+	for _, r := range res {
+		for _, c := range r.Changes {
+			said = said || strings.Contains(c.After, "policy allows at most")
+		}
+	}
+	if !said || st.Summarize(res).SecretExpires.IsZero() {
+		t.Fatalf("the capped lifetime was not reported: %+v", res)
+	}
+}
+
+// seedWorkingSetup makes an app whose secret Appmixer holds, expiring at end.
+func seedWorkingSetup(t *testing.T, h *harness, end time.Time) (azuretest.Application, string) {
+	t.Helper()
+	h.mustRun()
+	app, cfg := assertSetUp(t, h)
+	secret := cfg["clientSecret"]
+	h.az.MutateApplication(app.AppID, func(a *azuretest.Application) { a.PasswordCredentials[0].EndDateTime = end })
+	return app, secret
+}
+
+func TestSecretExpiringWithin30DaysIsReplaced(t *testing.T) {
+	h := newHarness(t)
+	_, old := seedWorkingSetup(t, h, time.Now().Add(10*24*time.Hour))
+	h.mustRun()
+	cfg := h.stored()
+	if cfg["clientSecret"] == old {
+		t.Fatal("a secret expiring in 10 days was kept")
+	}
+	app := h.onlyApp()
+	if !h.az.SecretWorks(app.AppID, cfg["clientSecret"]) {
+		t.Fatal("the new secret does not work")
+	}
+	if len(app.PasswordCredentials) != 2 {
+		t.Fatalf("want the old (still valid) and the new secret, have %d", len(app.PasswordCredentials))
+	}
+}
+
+func TestExpiredSecretIsReplaced(t *testing.T) {
+	h := newHarness(t)
+	_, old := seedWorkingSetup(t, h, time.Now().Add(-time.Hour))
+	h.mustRun()
+	if cfg := h.stored(); cfg["clientSecret"] == old || !h.az.SecretWorks(h.onlyApp().AppID, cfg["clientSecret"]) {
+		t.Fatal("the expired secret was not replaced by a working one")
+	}
+}
+
+func TestAppIDAdoptsAnExistingApp(t *testing.T) {
+	h := newHarness(t)
+	seeded := h.az.SeedApplication(azuretest.Application{DisplayName: "Customer's own", SignInAudience: "AzureADMultipleOrgs",
+		Web: &azuretest.WebApplication{RedirectURIs: []string{"https://customer.example/cb"}}})
+	h.mustRun(func(o *steps.Options) { o.AppID = seeded.AppID; o.Audience = "multi-tenant" })
+	app, _ := assertSetUp(t, h)
+	if app.AppID != seeded.AppID || app.DisplayName != "Customer's own" {
+		t.Fatalf("adopted %s %q, want %s", app.AppID, app.DisplayName, seeded.AppID)
+	}
+	if !slices.Contains(app.Web.RedirectURIs, "https://customer.example/cb") || !slices.Contains(app.Tags, steps.AppTag) {
+		t.Fatalf("customer URI kept and tag added? %+v %v", app.Web.RedirectURIs, app.Tags)
+	}
+	_, _, err := h.run(func(o *steps.Options) { o.AppID = "00000000-0000-0000-0000-000000000001" })
+	if err == nil || !strings.Contains(err.Error(), "--app-id") {
+		t.Fatalf("an unknown --app-id should say so, got %v", err)
+	}
+}
+
+func TestAdminConsentGrantsTenantWide(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun(func(o *steps.Options) { o.AdminConsent = true })
+	app, _ := assertSetUp(t, h)
+	var sp string
+	for _, p := range h.az.ServicePrincipals() {
+		if p.AppID == app.AppID {
+			sp = p.ID
+		}
+	}
+	var scope string
+	for _, g := range h.az.PermissionGrants() {
+		if g.ClientID == sp && g.ConsentType == "AllPrincipals" && g.PrincipalID == nil {
+			scope = g.Scope
+		}
+	}
+	for _, want := range []string{"Files.Read.All", "Files.ReadWrite.All", "offline_access", "User.Read"} {
+		if !strings.Contains(scope, want) {
+			t.Fatalf("grant scope %q lacks %s", scope, want)
+		}
+	}
+	h.resetLogs()
+	h.mustRun(func(o *steps.Options) { o.AdminConsent = true })
+	if _, writes := h.calls(); writes != 0 {
+		t.Fatalf("re-run with consent in place wrote:\n%s", h.log())
+	}
+}
+
+func TestTenantFieldOffRemovesTheKeyOnly(t *testing.T) {
+	h := newHarness(t)
+	h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"microsoftTenant": "true", "customerKey": "keep me"})
+	h.mustRun(func(o *steps.Options) { o.TenantField = steps.TenantFieldOff })
+	cfg := h.stored()
+	if _, ok := cfg["microsoftTenant"]; ok || cfg["customerKey"] != "keep me" {
+		t.Fatalf("config after --tenant-field off: %v", cfg.Masked())
+	}
+}
