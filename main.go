@@ -19,6 +19,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
@@ -207,6 +208,11 @@ func (c *cli) validate(e env) error {
 	}
 	if o.Audience == "single-tenant" && o.TenantField == steps.TenantFieldOff {
 		return usageError{"--audience single-tenant needs the tenant field (a single-tenant app cannot use Microsoft's common endpoint): drop --tenant-field off"}
+	}
+	if o.AppmixerURL != "" {
+		if _, err := appmixer.ParseAPIURL(o.AppmixerURL); err != nil {
+			return usageError{"--appmixer-url: " + err.Error()}
+		}
 	}
 	if e.tty && !c.yes && !o.DryRun && !c.json {
 		return nil // the TUI asks for what is missing

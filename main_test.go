@@ -46,6 +46,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad audience", nil, []string{"--audience", "everyone", "--yes"}, []string{"--audience", "single-tenant"}},
 		{"bad expiry", nil, []string{"--secret-expiry", "forever", "--yes"}, []string{"--secret-expiry"}},
 		{"single tenant without tenant field", nil, []string{"--audience", "single-tenant", "--tenant-field", "off", "--yes"}, []string{"tenant field"}},
+		{"frontend URL", nil, []string{"--appmixer-url", "https://my.acme.appmixer.cloud", "--yes"}, []string{"https://api.acme.appmixer.cloud"}},
 		{"stray argument", nil, []string{"sideways"}, []string{"unexpected argument"}},
 	}
 	for _, c := range cases {

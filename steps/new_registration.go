@@ -1,8 +1,8 @@
 package steps
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,7 +34,7 @@ func (RegisterApp) Check(ctx context.Context, s *State) error {
 	var app *azure.Application
 	wg.Go(func() { app, findErr = findApp(ctx, s) })
 	wg.Wait()
-	if err := errors.Join(findErr, catErr); err != nil {
+	if err := cmp.Or(findErr, catErr); err != nil { // one line: errors.Join would print both on separate lines
 		return err
 	}
 	if _, err := wantedScopes(s); err != nil {

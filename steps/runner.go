@@ -90,7 +90,8 @@ func (rn *Runner) Run(ctx context.Context, s *State) ([]StepResult, error) {
 	return results, nil
 }
 
-// checkAll runs the Checks of one stage concurrently and reports the first failure.
+// checkAll runs the Checks of one stage concurrently and returns the first
+// failure in stage order; every failure was reported as its own event.
 func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 	if len(stage) == 1 {
 		return rn.check(ctx, s, stage[0])
@@ -101,7 +102,12 @@ func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 		wg.Go(func() { errs[i] = rn.check(ctx, s, st) })
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (rn *Runner) check(ctx context.Context, s *State, st Step) error {

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/appmixer-tools/msconnector-wizard/steps"
@@ -18,7 +19,10 @@ import (
 // runAccessible is the screen-reader mode: one question per line, no
 // redrawing, no colours, every state said in words.
 func runAccessible(ctx context.Context, o steps.Options, ui UI) (steps.Summary, error) {
-	w, r := ui.Out, ui.In
+	// Plain text only: huh's field titles carry styles, which a screen
+	// reader would read out or a log would keep as escape codes.
+	w := &colorprofile.Writer{Forward: ui.Out, Profile: colorprofile.NoTTY}
+	r := ui.In
 	out := &lockedWriter{w: w}
 	fmt.Fprintln(out, appTitle)
 	if ui.Demo {

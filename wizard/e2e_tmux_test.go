@@ -92,7 +92,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", r.socket, "kill-server").Run() })
 	r.tmux("set-option", "-t", "wz", "history-limit", "50000")
 	r.tmux("set-option", "-w", "-t", "wz", "remain-on-exit", "on") // keep the pane to read its scrollback
-	r.tmux("pipe-pane", "-t", "wz", "-o", "cat >> "+rawLog) // every byte the program writes
+	r.tmux("pipe-pane", "-t", "wz", "-o", "cat >> "+rawLog)        // every byte the program writes
 
 	// The inputs, pre-filled by --demo: each Enter waits for its field's focus bar.
 	r.waitFor("DEMO: simulated Azure and Appmixer", "┃ Appmixer API URL", "✓ https://127.0.0.1")

@@ -92,7 +92,7 @@ func (p *plainPrinter) event(e steps.Event) {
 			fmt.Fprintf(p.w, "! %s\n", n)
 		}
 	case steps.EventFailed:
-		fmt.Fprintf(p.w, "x %s\n", e.Step.Title)
+		fmt.Fprintf(p.w, "x %s\n", e.Err)
 	}
 }
 

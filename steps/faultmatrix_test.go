@@ -1,0 +1,313 @@
+package steps_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer"
+	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+// The fault matrix: every API route a fresh setup calls × every way a call can
+// go wrong. Each case runs once with the fault (it may succeed or stop with one
+// clear line), then once plainly (it must converge). The invariants are checked
+// after both runs. Serial: the harness sets AZURE_* with t.Setenv.
+
+// matrixTimeout bounds each request in the matrix, so a hang costs little.
+const matrixTimeout = 300 * time.Millisecond
+
+// faultKind is one way a call fails.
+type faultKind struct {
+	name  string
+	azure func(route string) azuretest.Fault
+	amx   func(route string) appmixertest.Fault
+}
+
+var faultKinds = []faultKind{
+	{"429+Retry-After",
+		func(r string) azuretest.Fault {
+			return azuretest.Fault{Route: r, Status: http.StatusTooManyRequests, RetryAfter: time.Millisecond}
+		},
+		func(r string) appmixertest.Fault {
+			return appmixertest.Fault{Route: r, Status: http.StatusTooManyRequests}
+		}},
+	{"503",
+		func(r string) azuretest.Fault {
+			return azuretest.Fault{Route: r, Status: http.StatusServiceUnavailable}
+		},
+		func(r string) appmixertest.Fault {
+			return appmixertest.Fault{Route: r, Status: http.StatusServiceUnavailable}
+		}},
+	{"reset",
+		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Reset: true} },
+		func(r string) appmixertest.Fault { return appmixertest.Fault{Route: r, Reset: true} }},
+	{"reset-after-apply",
+		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Reset: true, AfterApply: true} },
+		func(r string) appmixertest.Fault { return appmixertest.Fault{Route: r, Reset: true, AfterApply: true} }},
+	{"hang(timeout)",
+		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Hang: true} },
+		func(r string) appmixertest.Fault { return appmixertest.Fault{Route: r, Hang: true} }},
+	{"hang-after-apply(timeout)",
+		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Hang: true, AfterApply: true} },
+		func(r string) appmixertest.Fault { return appmixertest.Fault{Route: r, Hang: true, AfterApply: true} }},
+	{"401",
+		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Status: http.StatusUnauthorized} },
+		func(r string) appmixertest.Fault {
+			return appmixertest.Fault{Route: r, Status: http.StatusUnauthorized}
+		}},
+	{"404 replication",
+		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Status: http.StatusNotFound} },
+		nil}, // Appmixer has no replication delay
+}
+
+// freshRoutes runs a clean fresh setup and returns the routes each emulator
+// answered, in first-call order.
+func freshRoutes(t *testing.T) (az, amx []string) {
+	h := newMatrixHarness(t)
+	h.mustRun()
+	seen := map[string]bool{}
+	for _, r := range h.az.Requests() {
+		if !seen["az "+r.Route] {
+			seen["az "+r.Route] = true
+			az = append(az, r.Route)
+		}
+	}
+	for _, r := range h.amx.Requests() {
+		if !seen["amx "+r.Route] {
+			seen["amx "+r.Route] = true
+			amx = append(amx, r.Route)
+		}
+	}
+	return az, amx
+}
+
+func newMatrixHarness(t *testing.T, azOpts ...azuretest.Option) *harness {
+	t.Helper()
+	h := newHarness(t, azOpts...)
+	h.opts.Timeout = matrixTimeout
+	h.opts.WaitTimeout = 3 * time.Second
+	h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
+	return h
+}
+
+// matrixCase is one faulted run followed by a plain one.
+type matrixCase struct {
+	name   string
+	azOpts []azuretest.Option
+	inject func(h *harness)
+	// observe, when set, is called on every runner event of the faulted run.
+	observe func(h *harness, e steps.Event)
+}
+
+type matrixTally struct{ run, held, failedFirst int }
+
+func TestFaultMatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault matrix skipped in -short")
+	}
+	azRoutes, amxRoutes := freshRoutes(t)
+	if len(azRoutes) < 5 || len(amxRoutes) < 3 {
+		t.Fatalf("a clean run used too few routes to be a fresh setup: azure %v appmixer %v", azRoutes, amxRoutes)
+	}
+	t.Logf("fresh setup routes: azure %d %v; appmixer %d %v", len(azRoutes), azRoutes, len(amxRoutes), amxRoutes)
+
+	var cases []matrixCase
+	for _, k := range faultKinds {
+		for _, r := range azRoutes {
+			if k.name == "404 replication" && !addressesOneObject(r) {
+				continue
+			}
+			f := k.azure(r)
+			cases = append(cases, matrixCase{name: "azure " + r + " × " + k.name, inject: func(h *harness) { h.az.AddFault(f) }})
+		}
+		if k.amx == nil {
+			continue
+		}
+		for _, r := range amxRoutes {
+			f := k.amx(r)
+			cases = append(cases, matrixCase{name: "appmixer " + r + " × " + k.name, inject: func(h *harness) { h.amx.AddFault(f) }})
+		}
+	}
+	// Tokens that expire at each step boundary (server side, the client's cache still trusts them).
+	for _, id := range []steps.ID{steps.IDRegisterApp, steps.IDServicePrincipal, steps.IDClientSecret, steps.IDStoreInAppmixer, steps.IDVerify} {
+		cases = append(cases,
+			matrixCase{name: "azure token expires before " + string(id), observe: expireAt(id, func(h *harness) { h.az.ExpireAllTokens() })},
+			matrixCase{name: "appmixer token expires before " + string(id), observe: expireAt(id, func(h *harness) { h.amx.ExpireAllTokens() })})
+	}
+	cases = append(cases, matrixCase{name: "replication and secret propagation delay",
+		azOpts: []azuretest.Option{azuretest.WithReplicationDelay(400 * time.Millisecond), azuretest.WithSecretPropagationDelay(300 * time.Millisecond)}})
+
+	var tally matrixTally
+	start := time.Now()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tally.run++
+			if runMatrixCase(t, c) {
+				tally.failedFirst++
+			}
+			if !t.Failed() {
+				tally.held++
+			}
+		})
+	}
+	msg := fmt.Sprintf("fault matrix: %d cases run, %d held (%d stopped with an error first, then converged) in %s",
+		tally.run, tally.held, tally.failedFirst, time.Since(start).Round(time.Second))
+	t.Log(msg)
+	fmt.Println(msg)
+	if tally.held != tally.run {
+		t.Errorf("%d of %d cases broke an invariant", tally.run-tally.held, tally.run)
+	}
+}
+
+// addressesOneObject: routes that can answer 404 during replication (they name an object).
+func addressesOneObject(route string) bool {
+	return strings.Contains(route, "{id}") || strings.Contains(route, "(appId=") || route == "POST /v1.0/servicePrincipals"
+}
+
+func expireAt(id steps.ID, expire func(*harness)) func(*harness, steps.Event) {
+	done := false
+	return func(h *harness, e steps.Event) {
+		if !done && e.Step.ID == id && e.Kind == steps.EventChecking {
+			done = true
+			expire(h)
+		}
+	}
+}
+
+// runMatrixCase runs one case; it reports whether the faulted run stopped with an error.
+func runMatrixCase(t *testing.T, c matrixCase) (failedFirst bool) {
+	h := newMatrixHarness(t, c.azOpts...)
+	if c.inject != nil {
+		c.inject(h)
+	}
+	err := runObserved(h, c.observe)
+	if err != nil {
+		failedFirst = true
+		msg := err.Error()
+		if strings.Contains(msg, "\n") || len(msg) > 600 {
+			t.Errorf("error is not one clear line: %q", msg)
+		}
+		assertNoSecretIn(t, h, "error", msg)
+	}
+	checkInvariants(t, h, false)
+	// Faults left unconsumed (a step that was never reached) must not hit the re-run.
+	h.az.Release()
+	h.amx.Release()
+	o := h.opts
+	o.Timeout = 5 * time.Second
+	st := steps.NewState(o)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rn := &steps.Runner{Stages: steps.SetupFlow(o)}
+	if _, err := rn.Run(ctx, st); err != nil {
+		// An unconsumed fault may fire once more; a third run must then converge.
+		if _, err2 := rn.Run(ctx, steps.NewState(o)); err2 != nil {
+			t.Fatalf("re-run did not converge: %v; then %v\n%s", err, err2, h.log())
+		}
+	}
+	checkInvariants(t, h, true)
+	return failedFirst
+}
+
+func runObserved(h *harness, observe func(*harness, steps.Event)) error {
+	st := steps.NewState(h.opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rn := &steps.Runner{Stages: steps.SetupFlow(h.opts)}
+	if observe != nil {
+		rn.Observe = func(e steps.Event) { observe(h, e) }
+	}
+	_, err := rn.Run(ctx, st)
+	return err
+}
+
+// checkInvariants holds after any run, finished or not; converged adds what a
+// successful run must leave: one app, stored and working, no product secret
+// besides the stored one.
+func checkInvariants(t *testing.T, h *harness, converged bool) {
+	t.Helper()
+	apps := h.az.Applications()
+	if len(apps) > 1 {
+		t.Fatalf("%d app registrations (a duplicate):\n%s", len(apps), h.log())
+	}
+	cfg := h.stored()
+	if cfg == nil {
+		t.Fatal("appmixer:microsoft disappeared (the customer's keys with it)")
+	}
+	if cfg["customerKey"] != "keep me" {
+		t.Fatalf("Appmixer key customerKey lost: %v", cfg.Masked())
+	}
+	secret := cfg["clientSecret"]
+	if secret != "" {
+		if len(apps) != 1 || cfg["clientId"] != apps[0].AppID {
+			t.Fatalf("Appmixer holds clientId %q that is not the app's", cfg["clientId"])
+		}
+		if !h.az.SecretWorks(apps[0].AppID, secret) {
+			t.Fatalf("Appmixer's clientSecret is not a current secret of the app:\n%s", h.log())
+		}
+	}
+	if len(apps) == 1 {
+		var pending []steps.PendingSecret
+		if j, err := steps.OpenJournal(h.opts.StateDir, h.az.TenantID, strings.TrimRight(h.amx.URL, "/")); err == nil {
+			pending = j.Entry().Pending
+		} else {
+			t.Errorf("state file unreadable after the run: %v", err)
+		}
+		for _, c := range apps[0].PasswordCredentials {
+			if !strings.HasPrefix(c.DisplayName, steps.SecretNamePrefix) {
+				continue
+			}
+			if secret != "" && strings.HasPrefix(secret, c.Hint) {
+				continue // the one Appmixer holds
+			}
+			if converged {
+				t.Errorf("orphan secret %s (%s…) left on the app after convergence:\n%s", c.DisplayName, c.Hint, h.log())
+				continue
+			}
+			// Mid-way an unstored secret is allowed only if the resume file knows it.
+			known := false
+			for _, p := range pending {
+				known = known || p.DisplayName == c.DisplayName || (p.KeyID != "" && p.KeyID == c.KeyID)
+			}
+			if !known {
+				t.Errorf("secret %s was minted and is neither stored nor recorded for clean-up:\n%s", c.DisplayName, h.log())
+			}
+		}
+	}
+	if converged {
+		if len(apps) != 1 || secret == "" {
+			t.Fatalf("converged run left %d apps and clientSecret set=%v", len(apps), secret != "")
+		}
+	}
+	assertNoSecretInFiles(t, h, secret)
+}
+
+func assertNoSecretIn(t *testing.T, h *harness, where, text string) {
+	t.Helper()
+	_, autoSecret := h.az.AutomationCredentials()
+	for name, s := range map[string]string{
+		"Appmixer password": appmixertest.DefaultAdminPassword,
+		"automation secret": autoSecret,
+		"client secret":     h.stored()["clientSecret"],
+	} {
+		if s != "" && strings.Contains(text, s) {
+			t.Errorf("%s shows the %s", where, name)
+		}
+	}
+}
+
+func assertNoSecretInFiles(t *testing.T, h *harness, secret string) {
+	t.Helper()
+	_, autoSecret := h.az.AutomationCredentials()
+	for _, s := range []string{secret, appmixertest.DefaultAdminPassword, autoSecret} {
+		if filesContain(t, h.opts.StateDir, s) {
+			t.Errorf("a secret (%.3s…) was written to the state directory", s)
+		}
+	}
+}

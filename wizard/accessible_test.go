@@ -1,0 +1,125 @@
+package wizard
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+// oneByteReader hands out one byte per Read, as a line-buffered terminal
+// would hand out one line: huh's accessible prompts each wrap the reader in
+// their own scanner, so a bigger read would swallow the next answer.
+type oneByteReader struct{ r io.Reader }
+
+func (o oneByteReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return o.r.Read(p[:1])
+}
+
+func demoOptions(t *testing.T) steps.Options {
+	t.Helper()
+	az := azuretest.NewServer(azuretest.WithDeviceCodeAutoApprove(100*time.Millisecond),
+		azuretest.WithReplicationDelay(100*time.Millisecond), azuretest.WithSecretPropagationDelay(100*time.Millisecond))
+	amx := appmixertest.NewServer()
+	t.Cleanup(func() { az.Close(); amx.Close() })
+	return steps.Options{
+		AzureHTTP: az.Client(), AppmixerHTTP: amx.Client(),
+		AuthorityHost: az.URL, GraphURL: az.URL, Tenant: az.TenantID, AuthMethod: "device", Cloud: "public",
+		AppmixerUsername: appmixertest.DefaultAdminUsername,
+		AppmixerPassword: steps.NewSecret(appmixertest.DefaultAdminPassword),
+		AppmixerURL:      amx.URL,
+		StateDir:         t.TempDir(),
+	}
+}
+
+func TestAccessibleRunAgainstEmulators(t *testing.T) {
+	o := demoOptions(t)
+	url := o.AppmixerURL
+	o.AppmixerURL = "" // typed, first wrong, then right
+	answers := strings.Join([]string{
+		"http://api.acme.appmixer.cloud", // refused: plain http to a non-loopback host
+		url,
+		"",  // username (pre-filled)
+		"",  // app name
+		"",  // expiry
+		"",  // account types: default
+		"",  // permissions: default
+		"2", // tenant field: on
+		"",  // admin consent: no
+		"",  // sign-in: device code
+		"",  // tenant: pre-filled
+	}, "\n") + "\n" + strings.Repeat("a\n", 20)
+	var out bytes.Buffer
+	sum, err := RunTUI(context.Background(), o, UI{In: oneByteReader{strings.NewReader(answers)}, Out: &out, Accessible: true})
+	text := out.String()
+	if err != nil {
+		t.Fatalf("RunTUI accessible: %v\n%s", err, text)
+	}
+	for _, want := range []string{
+		"plain http",                // the URL was checked as given
+		"To sign in to Azure, open", // the device code, in words
+		"Will change:",              // a plan was shown
+		"Apply? Type a",             // and asked
+		"The Microsoft connector is set up.",
+		"Client ID (Appmixer clientId): " + sum.ClientID,
+		"Tenant field is on: users type " + sum.TenantID,
+		"rotate-secret",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if sum.ClientID == "" || !sum.TenantField || !sum.SecretNew {
+		t.Errorf("summary = %+v", sum)
+	}
+	if strings.Contains(text, appmixertest.DefaultAdminPassword) {
+		t.Error("the password was printed")
+	}
+	if m := clientSecretShape.FindString(text); m != "" {
+		t.Errorf("a client secret was printed (hint %s…)", m[:3])
+	}
+	if strings.Contains(text, "\x1b[") {
+		t.Errorf("accessible output has escape sequences:\n%q", text[:min(len(text), 1500)])
+	}
+}
+
+func TestAccessibleQuitAtPlan(t *testing.T) {
+	o := demoOptions(t)
+	answers := strings.Repeat("\n", 10) + "q\n"
+	var out bytes.Buffer
+	_, err := RunTUI(context.Background(), o, UI{In: oneByteReader{strings.NewReader(answers)}, Out: &out, Accessible: true})
+	if err != steps.ErrQuit {
+		t.Fatalf("err = %v, want steps.ErrQuit\n%s", err, out.String())
+	}
+}
+
+func TestLinePrompterSkipOnlyWhenSkippable(t *testing.T) {
+	var out bytes.Buffer
+	p := linePrompter{w: &out, r: oneByteReader{strings.NewReader("s\nx\na\n")}}
+	d, err := p.Confirm(context.Background(), testInfos[2], registerPlan)
+	if err != nil || d != steps.Apply {
+		t.Fatalf("decision %v, %v; want Apply after refusing skip", d, err)
+	}
+	if !strings.Contains(out.String(), "cannot be skipped") || !strings.Contains(out.String(), "Please type a, s or q") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	sk := registerPlan
+	sk.Skippable = true
+	p = linePrompter{w: &out, r: oneByteReader{strings.NewReader("skip\n")}}
+	if d, _ := p.Confirm(context.Background(), testInfos[3], sk); d != steps.Skip {
+		t.Fatalf("decision %v, want Skip", d)
+	}
+	p = linePrompter{w: &out, r: strings.NewReader("")}
+	if d, _ := p.Confirm(context.Background(), testInfos[3], sk); d != steps.Quit {
+		t.Fatalf("at end of input: decision %v, want Quit", d)
+	}
+}
