@@ -51,7 +51,7 @@ func runAccessible(ctx context.Context, o steps.Options, ui UI) (steps.Summary, 
 	if err != nil {
 		return sum, err
 	}
-	writePlainSummary(out, sum, commandName())
+	writePlainSummary(out, sum, programName())
 	return sum, nil
 }
 

@@ -22,6 +22,22 @@ type answers struct {
 	Auth, Tenant            string
 	AdminConsent            bool
 	hasToken                bool // APPMIXER_TOKEN given: the password may stay empty
+
+	// urlInput gets its live check line from the Update loop (refreshURLStatus):
+	// huh runs DescriptionFunc in a command goroutine, which would race with
+	// the typing that changes the value.
+	urlInput *huh.Input
+}
+
+// refreshURLStatus updates the line under the URL input; it reports whether it changed.
+func (a *answers) refreshURLStatus(last *string) bool {
+	st := urlStatus(a.URL)
+	if a.urlInput == nil || st == *last {
+		return false
+	}
+	*last = st
+	a.urlInput.Description(st)
+	return true
 }
 
 const customPermissions = "custom"
@@ -167,9 +183,9 @@ var (
 
 // newForm builds the input screens, one group per decision so each fits 80×24.
 func newForm(a *answers, accessible bool) *huh.Form {
+	a.urlInput = huh.NewInput().Key("url")
 	appmixerGroup := huh.NewGroup(
-		huh.NewInput().Key("url").Title("Appmixer API URL").
-			DescriptionFunc(func() string { return urlStatus(a.URL) }, &a.URL).
+		a.urlInput.Title("Appmixer API URL").Description(urlStatus(a.URL)).
 			Placeholder("https://api.YOUR_TENANT.appmixer.cloud").Value(&a.URL).Validate(validateURL),
 		huh.NewInput().Key("username").Title("Appmixer admin username").Value(&a.Username).
 			Validate(func(s string) error {

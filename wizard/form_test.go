@@ -25,7 +25,7 @@ func formModel(o steps.Options, f *fakeEngine) *model {
 func TestFormValidatesURLAsTyped(t *testing.T) {
 	f := &fakeEngine{}
 	s := newScreen(t, formModel(steps.Options{}, f), 80, 24)
-	scr := s.waitFor("Appmixer API URL", "e.g. https://api.acme.appmixer.cloud")
+	scr := s.waitFor("Appmixer API URL", "e.g. https://api.acme.appmixer.cloud", "> https://api.YOUR_TENANT.appmixer.cloud", "Hidden as you type")
 	s.golden("empty", scr)
 
 	s.key("http://api.acme.appmixer.cloud")

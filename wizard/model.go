@@ -61,9 +61,10 @@ type model struct {
 	width, height int
 	phase         phase
 
-	ans  *answers
-	form *huh.Form
-	opts steps.Options
+	ans       *answers
+	form      *huh.Form
+	urlStatus string // last live check shown under the URL input
+	opts      steps.Options
 
 	status  map[steps.ID]stepStatus
 	current steps.Info
@@ -200,10 +201,20 @@ func (m *model) quit(err error) tea.Cmd {
 	return tea.Quit
 }
 
+// formRefresh makes huh rebuild its cached view after a description changed.
+type formRefresh struct{}
+
 func (m *model) updateForm(msg tea.Msg) tea.Cmd {
 	fm, cmd := m.form.Update(msg)
 	if f, ok := fm.(*huh.Form); ok {
 		m.form = f
+	}
+	if m.form.State == huh.StateNormal && m.ans.refreshURLStatus(&m.urlStatus) {
+		fm, cmd2 := m.form.Update(formRefresh{})
+		if f, ok := fm.(*huh.Form); ok {
+			m.form = f
+		}
+		cmd = tea.Batch(cmd, cmd2)
 	}
 	switch m.form.State {
 	case huh.StateAborted:

@@ -55,7 +55,7 @@ func RunTUI(ctx context.Context, o steps.Options, ui UI) (steps.Summary, error) 
 		cancel:   cancel,
 		openURL:  openBrowser,
 		demo:     ui.Demo,
-		cmdName:  commandName(),
+		cmdName:  programName(),
 	})
 	p := tea.NewProgram(m, tea.WithInput(ui.In), tea.WithOutput(ui.Out), tea.WithContext(ctx))
 	eng.send = p.Send
@@ -88,8 +88,8 @@ func waitOrGiveUp(wg interface{ Wait() }, d time.Duration) {
 	}
 }
 
-// commandName is how the summary tells people to run the program again.
-func commandName() string {
+// programName is how the summary tells people to run the program again.
+func programName() string {
 	if len(os.Args) > 0 {
 		if n := filepath.Base(os.Args[0]); n != "" && n != "." && filepath.Ext(n) != ".test" {
 			return n

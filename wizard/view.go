@@ -432,7 +432,7 @@ func changeCount(cs []steps.Change) string {
 }
 
 func elapsed(d time.Duration) string {
-	if d <= 0 {
+	if d < 100*time.Millisecond { // "(0.0s)" says nothing
 		return ""
 	}
 	return fmt.Sprintf(" (%.1fs)", d.Seconds())

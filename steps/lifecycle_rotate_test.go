@@ -1,0 +1,198 @@
+package steps_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+// addForeignSecret gives the app a secret someone made in the portal.
+func (h *harness) addForeignSecret(appID string) string {
+	h.t.Helper()
+	keyID := "0d0c0b0a-0000-4000-8000-00000000f00d"
+	err := h.az.MutateApplication(appID, func(a *azuretest.Application) {
+		a.PasswordCredentials = append(a.PasswordCredentials, azuretest.PasswordCredential{KeyID: keyID, DisplayName: "made in the portal",
+			StartDateTime: time.Now().Add(-time.Hour), EndDateTime: time.Now().AddDate(1, 0, 0)})
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return keyID
+}
+
+func keyIDs(app azuretest.Application) []string {
+	var ids []string
+	for _, c := range app.PasswordCredentials {
+		ids = append(ids, c.KeyID)
+	}
+	return ids
+}
+
+func TestRotateStoresAProvenSecretThenRemovesOnlyOurOldOne(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	app, before := assertSetUp(t, h)
+	oldKey := app.PasswordCredentials[0].KeyID
+	foreign := h.addForeignSecret(app.AppID)
+	if _, _, err := h.runFlow(steps.RotateFlow(false)); err != nil {
+		t.Fatal(err)
+	}
+	after := h.stored()
+	if after["clientSecret"] == before["clientSecret"] || after["clientId"] != app.AppID {
+		t.Fatal("Appmixer does not hold a new secret for the same app")
+	}
+	if !h.az.SecretWorks(app.AppID, after["clientSecret"]) {
+		t.Fatal("the new secret does not work")
+	}
+	if h.az.SecretWorks(app.AppID, before["clientSecret"]) {
+		t.Fatal("the old secret this tool made still works: it was not removed")
+	}
+	ids := keyIDs(h.onlyApp())
+	if slices.Contains(ids, oldKey) || !slices.Contains(ids, foreign) || len(ids) != 2 {
+		t.Fatalf("want the new secret and the portal's one, have %v (old %s, portal %s)", ids, oldKey, foreign)
+	}
+	// A status right after is clean, and a setup run keeps the new secret.
+	rep := &steps.StatusReport{}
+	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil || rep.Err() != nil {
+		t.Fatalf("status after rotation: %v %v", err, rep.Err())
+	}
+}
+
+func TestRotateKeepOldKeepsTheOldSecretWorking(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	_, before := assertSetUp(t, h)
+	if _, _, err := h.runFlow(steps.RotateFlow(true)); err != nil {
+		t.Fatal(err)
+	}
+	app := h.onlyApp()
+	if len(app.PasswordCredentials) != 2 || !h.az.SecretWorks(app.AppID, before["clientSecret"]) {
+		t.Fatalf("--keep-old: want both secrets, the old one working; have %d", len(app.PasswordCredentials))
+	}
+	if h.stored()["clientSecret"] == before["clientSecret"] {
+		t.Fatal("Appmixer still holds the old secret")
+	}
+}
+
+// The case: the Appmixer write fails. The old secret is untouched and
+// still works, Appmixer still holds it, and the useless new secret is gone.
+func TestRotateWithTheAppmixerWriteFailingKeepsTheOldSecret(t *testing.T) {
+	h := newHarness(t)
+	h.amx.SetServiceConfig("appmixer:microsoft", map[string]any{"customerKey": "keep me"})
+	h.mustRun()
+	app, before := assertSetUp(t, h)
+	h.amx.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Status: http.StatusServiceUnavailable})
+	_, _, err := h.runFlow(steps.RotateFlow(false))
+	if err == nil || !strings.Contains(err.Error(), "old secret") {
+		t.Fatalf("want an error that says the old secret is kept, got %v", err)
+	}
+	if strings.Contains(err.Error(), before["clientSecret"]) {
+		t.Fatal("the error leaks the secret")
+	}
+	after := h.stored()
+	if after["clientSecret"] != before["clientSecret"] || after["customerKey"] != "keep me" {
+		t.Fatalf("Appmixer changed: %v", after.Masked())
+	}
+	if !h.az.SecretWorks(app.AppID, before["clientSecret"]) {
+		t.Fatal("the old secret no longer works")
+	}
+	if ids := keyIDs(h.onlyApp()); len(ids) != 1 || ids[0] != app.PasswordCredentials[0].KeyID {
+		t.Fatalf("want only the old secret left, have %v", ids)
+	}
+}
+
+// The PUT is applied but its answer lost: the read-back shows the new secret,
+// so the rotation completes instead of throwing the stored secret away.
+func TestRotateWithALostAppmixerAnswerCompletes(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	app, before := assertSetUp(t, h)
+	h.amx.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Status: http.StatusBadGateway, AfterApply: true})
+	if _, _, err := h.runFlow(steps.RotateFlow(false)); err != nil {
+		t.Fatal(err)
+	}
+	after := h.stored()
+	if after["clientSecret"] == before["clientSecret"] || !h.az.SecretWorks(app.AppID, after["clientSecret"]) {
+		t.Fatal("Appmixer does not hold a working new secret")
+	}
+	if n := len(h.onlyApp().PasswordCredentials); n != 1 {
+		t.Fatalf("want only the new secret, have %d", n)
+	}
+}
+
+// Entra ID never accepts the new secret in time: Appmixer gets the old one back.
+func TestRotateWithVerificationFailingPutsTheOldSecretBack(t *testing.T) {
+	h := newHarness(t)
+	// A secret made a day ago (the emulator's propagation delay does not hold it
+	// back), kept by setup, which adds the service principal.
+	old := "Old8Q~a-secret-made-yesterday-0123456789abc"
+	app := h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", Tags: []string{steps.AppTag},
+		PasswordCredentials: []azuretest.PasswordCredential{{DisplayName: steps.SecretNamePrefix + " earlier", SecretText: &old}}})
+	h.amx.SetServiceConfig("appmixer:microsoft", map[string]any{"clientId": app.AppID, "clientSecret": old})
+	h.mustRun()
+	if h.stored()["clientSecret"] != old {
+		t.Fatal("setup replaced the working secret")
+	}
+	h.az.SetSecretPropagationDelay(time.Minute)
+	_, _, err := h.runFlow(steps.RotateFlow(false), func(o *steps.Options) { o.WaitTimeout = 300 * time.Millisecond })
+	if err == nil || !strings.Contains(err.Error(), "old, working secret back") {
+		t.Fatalf("want a verification error that says the old secret is back, got %v", err)
+	}
+	if h.stored()["clientSecret"] != old || !h.az.SecretWorks(app.AppID, old) {
+		t.Fatal("Appmixer does not hold the old, working secret")
+	}
+	if ids := keyIDs(h.onlyApp()); len(ids) != 1 || ids[0] != app.PasswordCredentials[0].KeyID {
+		t.Fatalf("want only the old secret left, have %v", ids)
+	}
+}
+
+// The main reason to rotate: the secret has expired.
+func TestRotateReplacesAnExpiredSecret(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	app := h.onlyApp()
+	h.setSecretEnd(app.AppID, time.Now().Add(-time.Hour))
+	if _, _, err := h.runFlow(steps.RotateFlow(false)); err != nil {
+		t.Fatal(err)
+	}
+	if !h.az.SecretWorks(app.AppID, h.stored()["clientSecret"]) || len(h.onlyApp().PasswordCredentials) != 1 {
+		t.Fatal("the expired secret was not replaced by one working secret")
+	}
+}
+
+func TestRotateDryRunWritesNothing(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	_, before := assertSetUp(t, h)
+	h.resetLogs()
+	res, _, err := h.runFlow(steps.RotateFlow(false), dryRun)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.writesNone("rotate-secret --dry-run")
+	planned := map[steps.ID]bool{}
+	for _, r := range res {
+		planned[r.Step.ID] = r.Status == "planned"
+	}
+	if !planned[steps.IDNewSecret] || !planned[steps.IDStoreInAppmixer] || !planned[steps.IDRemoveOldSecrets] {
+		t.Fatalf("dry run should plan a new secret, the store and the removal: %+v", res)
+	}
+	if h.stored()["clientSecret"] != before["clientSecret"] || len(h.onlyApp().PasswordCredentials) != 1 {
+		t.Fatal("dry run changed something")
+	}
+}
+
+func TestRotateWithoutASetupSaysRunSetup(t *testing.T) {
+	h := newHarness(t)
+	_, _, err := h.runFlow(steps.RotateFlow(false))
+	if err == nil || !strings.Contains(err.Error(), "run setup") {
+		t.Fatalf("want advice to run setup, got %v", err)
+	}
+	h.writesNone("rotate-secret without a setup")
+}

@@ -1,0 +1,235 @@
+package wizard
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer"
+	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+// cmdEnv is one emulated Azure tenant and Appmixer, set up once by a headless setup run.
+type cmdEnv struct {
+	t    *testing.T
+	az   *azuretest.Server
+	amx  *appmixertest.Server
+	opts steps.Options
+}
+
+func newCmdEnv(t *testing.T) *cmdEnv {
+	t.Helper()
+	az, amx := azuretest.NewServer(), appmixertest.NewServer()
+	t.Cleanup(func() { az.Close(); amx.Close() })
+	id, secret := az.AutomationCredentials()
+	// EnvironmentCredential reads these (azidentity docs); process-wide, so no t.Parallel.
+	t.Setenv("AZURE_TENANT_ID", az.TenantID)
+	t.Setenv("AZURE_CLIENT_ID", id)
+	t.Setenv("AZURE_CLIENT_SECRET", secret)
+	t.Setenv("AZURE_AUTHORITY_HOST", az.URL)
+	amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
+	e := &cmdEnv{t: t, az: az, amx: amx, opts: steps.Options{
+		AppmixerURL: amx.URL, AppmixerUsername: appmixertest.DefaultAdminUsername,
+		AppmixerPassword: steps.NewSecret(appmixertest.DefaultAdminPassword), AppmixerHTTP: amx.Client(),
+		AuthMethod: "environment", Tenant: az.TenantID, AuthorityHost: az.URL, GraphURL: az.URL, AzureHTTP: az.Client(),
+		StateDir: t.TempDir(), Timeout: 5 * time.Second, WaitTimeout: 20 * time.Second,
+	}}
+	var out bytes.Buffer
+	if _, err := RunHeadless(context.Background(), e.opts, steps.SetupFlow(e.opts), Headless{Out: &out, Err: &out}); err != nil {
+		t.Fatalf("setup: %v\n%s", err, out.String())
+	}
+	az.ResetRequests()
+	amx.ResetRequests()
+	return e
+}
+
+func (e *cmdEnv) secret() string {
+	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
+	s, _ := cfg["clientSecret"].(string)
+	return s
+}
+
+func (e *cmdEnv) writes() int {
+	n := 0
+	for _, r := range e.az.Requests() {
+		if r.Write {
+			n++
+		}
+	}
+	for _, r := range e.amx.Requests() {
+		if r.Write {
+			n++
+		}
+	}
+	return n
+}
+
+func (e *cmdEnv) requests() int { return len(e.az.Requests()) + len(e.amx.Requests()) }
+
+// run runs a command and returns stdout, stderr and the error.
+func (e *cmdEnv) run(c Command, json bool, mod ...func(*steps.Options)) (string, string, error) {
+	e.t.Helper()
+	o := e.opts
+	for _, m := range mod {
+		m(&o)
+	}
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := RunCommand(ctx, c, o, Headless{Out: &out, Err: &errOut, JSON: json})
+	return out.String(), errOut.String(), err
+}
+
+func TestStatusCommandPrintsATableAndPasses(t *testing.T) {
+	e := newCmdEnv(t)
+	out, _, err := e.run(Command{Name: "status"}, false)
+	if err != nil {
+		t.Fatalf("status of a fresh setup: %v\n%s", err, out)
+	}
+	for _, want := range []string{"✓ App registration", "✓ Secret works", "✓ Secret expiry", "All checks passed."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if e.writes() != 0 {
+		t.Fatal("status wrote")
+	}
+}
+
+func TestStatusCommandOnAnExpiredSecretFailsWithJSON(t *testing.T) {
+	e := newCmdEnv(t)
+	app := e.az.Applications()[0]
+	e.az.MutateApplication(app.AppID, func(a *azuretest.Application) {
+		a.PasswordCredentials[0].StartDateTime = time.Now().AddDate(-2, 0, 0)
+		a.PasswordCredentials[0].EndDateTime = time.Now().Add(-time.Hour)
+	})
+	out, errOut, err := e.run(Command{Name: "status"}, true)
+	if err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("want a non-nil error saying expired (exit 1), got %v", err)
+	}
+	var res CommandResult
+	if jerr := json.Unmarshal([]byte(out), &res); jerr != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", jerr, out)
+	}
+	if res.OK || res.Command != "status" || res.ClientID != app.AppID || len(res.Checks) == 0 {
+		t.Fatalf("JSON result: %+v", res)
+	}
+	found := false
+	for _, c := range res.Checks {
+		found = found || c.Name == "Secret expiry" && c.Level == steps.StatusFail
+	}
+	if !found {
+		t.Fatalf("no failed Secret expiry check: %+v", res.Checks)
+	}
+	if s := e.secret(); strings.Contains(out, s) || strings.Contains(errOut, s) {
+		t.Fatal("the secret is in the output")
+	}
+}
+
+func TestRotateCommandJSONNeverShowsTheSecret(t *testing.T) {
+	e := newCmdEnv(t)
+	old := e.secret()
+	out, errOut, err := e.run(Command{Name: "rotate-secret"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := e.secret()
+	if now == old || now == "" {
+		t.Fatal("no new secret in Appmixer")
+	}
+	for _, s := range []string{old, now} {
+		if strings.Contains(out, s) || strings.Contains(errOut, s) {
+			t.Fatal("a secret is in the output")
+		}
+	}
+	var res CommandResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || !res.OK || !res.SecretNew || res.SecretHint != now[:3]+"…" {
+		t.Fatalf("JSON result %+v (%v)", res, err)
+	}
+}
+
+func TestRotateCommandWithAppmixerDownKeepsTheOldSecret(t *testing.T) {
+	e := newCmdEnv(t)
+	old := e.secret()
+	e.amx.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Status: http.StatusServiceUnavailable})
+	_, _, err := e.run(Command{Name: "rotate-secret"}, false)
+	if err == nil {
+		t.Fatal("rotation succeeded with Appmixer failing")
+	}
+	app := e.az.Applications()[0]
+	if e.secret() != old || !e.az.SecretWorks(app.AppID, old) || len(app.PasswordCredentials) != 1 {
+		t.Fatal("the old secret is not untouched and working")
+	}
+}
+
+func TestTenantCommandPrintsTheTenantID(t *testing.T) {
+	e := newCmdEnv(t)
+	out, _, err := e.run(Command{Name: "tenant", Arg: "on"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Tenant field: on") || !strings.Contains(out, e.az.TenantID) {
+		t.Fatalf("output does not give the tenant ID:\n%s", out)
+	}
+	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
+	if cfg["microsoftTenant"] != "true" || cfg["customerKey"] != "keep me" {
+		t.Fatalf("config %v", cfg["microsoftTenant"])
+	}
+}
+
+func TestCommandUsageErrorsSendNothing(t *testing.T) {
+	e := newCmdEnv(t)
+	for _, c := range []Command{{Name: "teardown"}, {Name: "tenant"}, {Name: "tenant", Arg: "maybe"}, {Name: "frobnicate"}} {
+		_, _, err := e.run(c, false)
+		var usage UsageError
+		if !errors.As(err, &usage) {
+			t.Errorf("%+v: want a UsageError, got %v", c, err)
+		}
+		if c.Name == "teardown" && !strings.Contains(err.Error(), "--yes") {
+			t.Errorf("teardown without --yes must name --yes: %v", err)
+		}
+	}
+	if n := e.requests(); n != 0 {
+		t.Fatalf("usage errors sent %d requests", n)
+	}
+}
+
+func TestEveryCommandDryRunWritesNothing(t *testing.T) {
+	e := newCmdEnv(t)
+	dry := func(o *steps.Options) { o.DryRun = true }
+	for _, c := range []Command{{Name: "status"}, {Name: "rotate-secret"}, {Name: "tenant", Arg: "on"}, {Name: "teardown"}} {
+		out, _, err := e.run(c, false, dry)
+		if err != nil {
+			t.Fatalf("%s --dry-run: %v\n%s", c.Name, err, out)
+		}
+		if c.Name != "status" && !strings.Contains(out, "Dry run: nothing was changed") {
+			t.Errorf("%s --dry-run does not say so:\n%s", c.Name, out)
+		}
+	}
+	if n := e.writes(); n != 0 {
+		t.Fatalf("dry runs wrote %d times", n)
+	}
+}
+
+func TestTeardownCommandWithYes(t *testing.T) {
+	e := newCmdEnv(t)
+	out, errOut, err := e.run(Command{Name: "teardown", Yes: true}, true)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	var res CommandResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || !res.OK || res.Command != "teardown" {
+		t.Fatalf("JSON result %+v (%v)", res, err)
+	}
+	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
+	if len(e.az.Applications()) != 0 || len(cfg) != 1 || cfg["customerKey"] != "keep me" {
+		t.Fatalf("after teardown: %d apps, config %v", len(e.az.Applications()), cfg)
+	}
+}
