@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -116,9 +117,17 @@ func (w *world) env(extra ...string) []string {
 }
 
 // args are the flags of a headless setup against this world.
+// A lifecycle command (status, tenant on, …) goes first, as the CLI expects.
 func (w *world) args(extra ...string) []string {
-	return append([]string{"--appmixer-url", w.amx.URL, "--authority-host", w.az.URL, "--graph-url", w.az.URL,
-		"--auth", "environment", "--state-dir", w.stateDir, "--yes"}, extra...)
+	var lead []string
+	if len(extra) > 0 && slices.Contains(commands, extra[0]) {
+		lead, extra = []string{extra[0]}, extra[1:]
+		if lead[0] == "tenant" && len(extra) > 0 {
+			lead, extra = append(lead, extra[0]), extra[1:]
+		}
+	}
+	return append(append(lead, "--appmixer-url", w.amx.URL, "--authority-host", w.az.URL, "--graph-url", w.az.URL,
+		"--auth", "environment", "--state-dir", w.stateDir, "--yes"), extra...)
 }
 
 // command prepares the binary with this world's env and flags.

@@ -105,7 +105,8 @@ func run(ctx context.Context, args []string, e env) int {
 		_, err = wizard.RunHeadless(ctx, c.opts, steps.SetupFlow(c.opts), h)
 	}
 	var usage usageError
-	if errors.As(err, &usage) {
+	var cmdUsage wizard.UsageError
+	if errors.As(err, &usage) || errors.As(err, &cmdUsage) {
 		fmt.Fprintln(e.err, "error:", err)
 		return exitUsage
 	}
@@ -217,6 +218,7 @@ func (c *cli) validate(e env) error {
 	if e.tty && !c.yes && !o.DryRun && !c.json {
 		return nil // the TUI asks for what is missing
 	}
+	readOnly := c.command == "status"
 	var missing []string
 	if o.AppmixerURL == "" {
 		missing = append(missing, "--appmixer-url (or APPMIXER_URL)")
@@ -229,7 +231,7 @@ func (c *cli) validate(e env) error {
 			missing = append(missing, "APPMIXER_PASSWORD (or APPMIXER_TOKEN)")
 		}
 	}
-	if !c.yes && !o.DryRun {
+	if !c.yes && !o.DryRun && !readOnly {
 		return usageError{"no terminal to ask questions in: pass --yes to apply without asking (or --dry-run to only see the plan)" + missingText(missing)}
 	}
 	if len(missing) > 0 {

@@ -147,10 +147,13 @@ func checkAppmixerKeys(r *StatusReport, s *State) {
 	default:
 		r.add(StatusOK, "Appmixer clientId", "%s", id)
 	}
-	if s.Config["clientSecret"] == "" {
-		r.add(StatusFail, "Appmixer clientSecret", "missing: run rotate-secret")
-	} else {
+	switch {
+	case s.Config["clientSecret"] != "":
 		r.add(StatusOK, "Appmixer clientSecret", "%s (value never shown)", appmixerHint(s))
+	case id == "":
+		r.add(StatusFail, "Appmixer clientSecret", "missing: run setup")
+	default:
+		r.add(StatusFail, "Appmixer clientSecret", "missing: run rotate-secret")
 	}
 }
 

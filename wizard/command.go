@@ -148,7 +148,7 @@ func printStatus(w io.Writer, r *steps.StatusReport) {
 
 func printCommandSummary(w io.Writer, c Command, s steps.Summary, st *steps.State) {
 	if s.DryRun {
-		fmt.Fprintf(w, "Dry run: nothing was changed. Run again without --dry-run to %s.\n", lifecycleLabel(c))
+		fmt.Fprintf(w, "Dry run: nothing was changed. Run %s again without --dry-run to apply the plan above.\n", lifecycleLabel(c))
 		return
 	}
 	fmt.Fprintln(w)

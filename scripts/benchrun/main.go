@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -89,18 +90,28 @@ func main() {
 	}
 	add("binary size", fmt.Sprintf("%.1f MB", float64(fi.Size())/binarySizeDivisor), "≤ 25 MB", pass(fi.Size() <= budgetBinary))
 
-	// First frame: what an admin runs (no flags), and the demo.
+	// First frame: what an admin runs (budget), and the demo (information).
 	fmt.Fprintln(os.Stderr, "measuring the first frame in a pseudo-terminal …")
+	cpus := fmt.Sprintf("%d CPUs, load average %s", runtime.NumCPU(), loadAverage())
+	if floor, err := startFloor(frameRuns, *bin, baseEnv(dir)); err == nil {
+		add("start and exit, --help", fmt.Sprintf("%.1f ms median (%s)", ms(floor), cpus), "(info: runtime + package inits)", nil)
+	}
 	for _, c := range []struct {
-		name string
-		args []string
-	}{{"first frame (TUI)", nil}, {"first frame (TUI --demo)", []string{"--demo"}}} {
+		name     string
+		args     []string
+		budgeted bool
+	}{{"first frame (TUI)", nil, true}, {"first frame (TUI --demo)", []string{"--demo"}, false}} {
 		med, worst, err := firstFrameStats(frameRuns, *bin, baseEnv(dir), c.args...)
 		if err != nil {
 			add(c.name, "error: "+err.Error(), "≤ 30 ms", pass(false))
 			continue
 		}
-		add(c.name, fmt.Sprintf("%.1f ms median, %.1f ms worst of %d", ms(med), ms(worst), frameRuns), "≤ 30 ms (median)", pass(med <= budgetFirstFrame))
+		value := fmt.Sprintf("%.1f ms median, %.1f ms worst of %d", ms(med), ms(worst), frameRuns)
+		if c.budgeted {
+			add(c.name, value, "≤ 30 ms (median)", pass(med <= budgetFirstFrame))
+		} else {
+			add(c.name, value, "(info: also starts both emulators)", nil)
+		}
 	}
 
 	// Peak memory of a full --demo --yes run.
