@@ -110,6 +110,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if f := s.takeFault(entry.Route); f != nil {
 		entry.Faulted = true
+		if f.Reset {
+			// Logged first, so the log is complete when the client sees the cut.
+			s.record(entry)
+			s.serveFault(f, w, r, http.HandlerFunc(s.route))
+			return
+		}
 		entry.Status = s.serveFault(f, w, r, http.HandlerFunc(s.route))
 		s.record(entry)
 		return

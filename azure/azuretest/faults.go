@@ -66,7 +66,9 @@ func (s *Server) takeFault(route string) (Fault, bool) {
 
 // runFault plays a fault. Without Status or Reset, a Hang only delays the
 // request, which then runs normally after Release.
-func (s *Server) runFault(raw http.ResponseWriter, w *statusRecorder, r *http.Request, f Fault, graph bool) {
+// logNow is called before a Reset so the request log is complete by the time
+// the client sees the cut connection.
+func (s *Server) runFault(raw http.ResponseWriter, w *statusRecorder, r *http.Request, f Fault, graph bool, logNow func()) {
 	var applied *httptest.ResponseRecorder
 	if f.AfterApply {
 		applied = httptest.NewRecorder()
@@ -84,6 +86,7 @@ func (s *Server) runFault(raw http.ResponseWriter, w *statusRecorder, r *http.Re
 	}
 	switch {
 	case f.Reset:
+		logNow()
 		resetConnection(raw)
 	case f.Status != 0:
 		if f.RetryAfter > 0 {

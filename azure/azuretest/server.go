@@ -180,15 +180,19 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rs := &reqState{}
 	r = r.WithContext(context.WithValue(r.Context(), reqStateKey{}, rs))
 	rec := &statusRecorder{ResponseWriter: w}
-	defer func() {
-		rs.mu.Lock()
-		faulted := rs.faulted
-		rs.mu.Unlock()
-		s.logRequest(Request{
-			Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
-			Status: rec.status, Write: isGraph && isWriteMethod(r.Method), Faulted: faulted, Time: start,
+	var logOnce sync.Once
+	logNow := func() {
+		logOnce.Do(func() {
+			rs.mu.Lock()
+			faulted := rs.faulted
+			rs.mu.Unlock()
+			s.logRequest(Request{
+				Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
+				Status: rec.status, Write: isGraph && isWriteMethod(r.Method), Faulted: faulted, Time: start,
+			})
 		})
-	}()
+	}
+	defer logNow()
 
 	s.mu.Lock()
 	latency := s.cfg.latency
@@ -205,7 +209,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if f, ok := s.takeFault(route); ok {
 		markFaulted(r.Context())
-		s.runFault(w, rec, r, f, isGraph)
+		s.runFault(w, rec, r, f, isGraph, logNow)
 		return
 	}
 	s.route(rec, r)
