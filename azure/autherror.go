@@ -102,27 +102,46 @@ func newAuthErrorRec(op string, err error, rec *authRecorder) error {
 	if errors.As(err, &afe) {
 		resp = afe.RawResponse
 	}
+	var body []byte
 	if resp != nil {
-		body, rerr := runtime.Payload(resp)
-		if rerr != nil || len(bytes.TrimSpace(body)) == 0 {
-			body, rerr = rec.lastBody(), nil
+		if b, rerr := runtime.Payload(resp); rerr == nil {
+			body = b
 		}
-		if rerr == nil {
-			var tokErr struct {
-				Error       string `json:"error"`
-				Description string `json:"error_description"`
-				Codes       []int  `json:"error_codes"`
-			}
-			if json.Unmarshal(body, &tokErr) == nil {
-				ae.OAuthError = tokErr.Error
-				ae.Description = oneLine(traceRE.ReplaceAllString(firstLine(tokErr.Description), ""))
-				if len(tokErr.Codes) > 0 {
-					ae.AADSTS = tokErr.Codes[0]
-				}
-			}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		// MSAL sometimes consumes the body (device-code polling) or azidentity
+		// reports without the response: the recorder kept the last failed answer.
+		body = rec.lastBody()
+	}
+	var tokErr struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+		Codes       []int  `json:"error_codes"`
+	}
+	if len(body) > 0 && json.Unmarshal(body, &tokErr) == nil {
+		ae.OAuthError = tokErr.Error
+		ae.Description = oneLine(traceRE.ReplaceAllString(firstLine(tokErr.Description), ""))
+		if len(tokErr.Codes) > 0 {
+			ae.AADSTS = tokErr.Codes[0]
 		}
-		if ae.Description == "" && ae.OAuthError == "" {
-			ae.Description = fmt.Sprintf("Entra ID answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	status := rec.lastStatus()
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	if ae.Description == "" && ae.OAuthError == "" && status != 0 {
+		ae.Description = fmt.Sprintf("Entra ID answered %d %s", status, http.StatusText(status))
+	}
+	if status == http.StatusTooManyRequests || status >= 500 {
+		ae.Hint = "Entra ID is busy or unavailable: wait a minute and run again"
+	}
+	if ae.Description == "" && ae.OAuthError == "" {
+		// azidentity's first line can end at "server response error:"; say what happened instead.
+		switch line := strings.TrimSpace(firstLine(err.Error())); {
+		case errors.Is(err, context.DeadlineExceeded):
+			ae.Description = "Entra ID did not answer in time"
+		case strings.HasSuffix(line, ":"):
+			ae.Description = strings.TrimSuffix(line, ":") + " (Entra ID gave no details)"
 		}
 	}
 	if ae.AADSTS == 0 {
@@ -130,7 +149,9 @@ func newAuthErrorRec(op string, err error, rec *authRecorder) error {
 			ae.AADSTS, _ = strconv.Atoi(m[1])
 		}
 	}
-	ae.Hint = aadstsHints[ae.AADSTS]
+	if h := aadstsHints[ae.AADSTS]; h != "" {
+		ae.Hint = h
+	}
 	if ae.Hint == "" {
 		ae.Hint = transportHint(err, ae.OAuthError)
 	}

@@ -19,7 +19,7 @@ const (
 	aadstsInvalidSecret       = 7000215 // wrong secret — or a new one not propagated yet
 	aadstsNoServicePrincipal  = 7000229 // the app has no service principal in the tenant
 	secretCheckFirstWait      = 100 * time.Millisecond
-	secretCheckMaxWait        = 400 * time.Millisecond
+	secretCheckMaxWait        = 250 * time.Millisecond
 	defaultSecretWaitDuration = 2 * time.Minute
 )
 
@@ -96,7 +96,7 @@ func IsNoServicePrincipal(err error) bool {
 
 // WaitClientSecret is CheckClientSecret retried while Entra ID answers
 // AADSTS7000215 (a new secret propagating), with short capped back-off: first
-// retry within 250 ms, no wait over 400 ms, at most timeout (0 = 2 min) in all.
+// retry within 250 ms, no wait over 250 ms, at most timeout (0 = 2 min) in all.
 // Any other error returns at once.
 func WaitClientSecret(ctx context.Context, s *Session, clientID, secret string, timeout time.Duration) error {
 	if timeout <= 0 {

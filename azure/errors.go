@@ -27,7 +27,7 @@ func (e *GraphError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "graph: %s %s: %d", e.Method, e.Path, e.StatusCode)
 	if e.Code != "" {
-		b.WriteString(" " + e.Code)
+		b.WriteString(" " + oneLine(e.Code))
 	}
 	if e.Message != "" {
 		b.WriteString(": " + oneLine(e.Message))
@@ -36,7 +36,7 @@ func (e *GraphError) Error() string {
 		b.WriteString("; " + h)
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request-id " + e.RequestID + ")")
+		b.WriteString(" (request-id " + oneLine(e.RequestID) + ")")
 	}
 	return b.String()
 }

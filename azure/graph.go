@@ -24,18 +24,21 @@ type GraphOptions struct {
 	MaxRetries         int           // azcore retries on 429/5xx/connection errors; 0 = 3, <0 = none
 	ReplicationTimeout time.Duration // bound on waiting out replication delay; 0 = 2 min
 	Timeout            time.Duration // per request (per try); 0 = the session's timeout
-	RetryDelay         time.Duration // azcore's first back-off when there is no Retry-After; 0 = 800 ms
+	RetryDelay         time.Duration // first back-off when there is no Retry-After; 0 = 200 ms
 	MaxRetryDelay      time.Duration // longest Retry-After honoured; 0 = 60 s (longer → error at once)
 }
+
+// defaultRetryDelay is the first back-off between tries without Retry-After.
+const defaultRetryDelay = 200 * time.Millisecond
 
 // DefaultReplicationTimeout bounds waiting for a new object to replicate.
 const DefaultReplicationTimeout = 2 * time.Minute
 
-// Replication back-off: first retry within 250 ms, no wait over 400 ms, so a
-// call proceeds within ~500 ms of Graph becoming consistent.
+// Replication back-off: first retry within 250 ms, no wait over 250 ms, so a
+// call proceeds well within 500 ms of Graph becoming consistent (latency included).
 const (
 	replicationFirstWait = 100 * time.Millisecond
-	replicationMaxWait   = 400 * time.Millisecond
+	replicationMaxWait   = 250 * time.Millisecond
 )
 
 // Graph is a small typed Microsoft Graph v1.0 client on azcore's pipeline:
@@ -67,6 +70,11 @@ func NewGraph(s *Session, o GraphOptions) *Graph {
 	}
 	if retry.MaxRetryDelay == 0 {
 		retry.MaxRetryDelay = 60 * time.Second
+	}
+	if retry.RetryDelay == 0 {
+		// azcore's 800 ms default makes a silent server cost ~9 s of back-off on
+		// top of the tries; Retry-After (429/503) still sets the wait when present.
+		retry.RetryDelay = defaultRetryDelay
 	}
 	rt := o.ReplicationTimeout
 	if rt <= 0 {

@@ -138,7 +138,9 @@ func mintSecret(ctx context.Context, s *State) (*azure.PasswordCredential, strin
 	}
 	if err != nil {
 		if _, isGraph := azure.AsGraphError(err); !isGraph {
-			err = errors.Join(err, removeByName(ctx, s, name))
+			if cleanErr := removeByName(ctx, s, name); cleanErr != nil {
+				err = fmt.Errorf("%w; cleaning up: %v", err, cleanErr)
+			}
 		}
 		return nil, "", err
 	}

@@ -109,19 +109,19 @@ func lastBytes(b []byte, n int) string {
 }
 
 // firstFrameStats runs firstFrame n times (after one warm-up that fills the
-// page cache) and returns the median and the slowest.
-func firstFrameStats(n int, bin string, env []string, args ...string) (median, worst time.Duration, err error) {
+// page cache) and returns the fastest, the median and the slowest.
+func firstFrameStats(n int, bin string, env []string, args ...string) (best, median, worst time.Duration, err error) {
 	if _, err := firstFrame(bin, env, args...); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	var ds []time.Duration
 	for range n {
 		d, err := firstFrame(bin, env, args...)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		ds = append(ds, d)
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds[len(ds)/2], ds[len(ds)-1], nil
+	return ds[0], ds[len(ds)/2], ds[len(ds)-1], nil
 }
