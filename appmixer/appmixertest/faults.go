@@ -1,10 +1,10 @@
 package appmixertest
 
 import (
-	"crypto/tls"
-	"net"
 	"net/http"
 	"net/http/httptest"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 )
 
 // Fault injects a failure into matching requests (same meaning as azuretest.Fault).
@@ -90,7 +90,7 @@ func (s *Server) serveFault(f *Fault, w http.ResponseWriter, r *http.Request, ne
 	}
 	switch {
 	case f.Reset:
-		resetConn(w)
+		emulator.ResetConn(w)
 		return 0
 	case f.Status != 0:
 		writeError(w, f.Status, "")
@@ -106,25 +106,4 @@ func (s *Server) serveFault(f *Fault, w http.ResponseWriter, r *http.Request, ne
 	sw := &statusWriter{ResponseWriter: w}
 	next.ServeHTTP(sw, r)
 	return sw.status
-}
-
-// resetConn hijacks the connection and closes it with SO_LINGER 0, so the
-// client sees a TCP reset rather than a clean close.
-func resetConn(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler) // net/http drops the connection without answering
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	raw := conn
-	if tc, ok := conn.(*tls.Conn); ok {
-		raw = tc.NetConn()
-	}
-	if tcp, ok := raw.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = raw.Close()
 }

@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 )
 
 // Default seeded admin.
@@ -23,7 +25,7 @@ type Server struct {
 	URL string // https://127.0.0.1:PORT
 
 	ts        *httptest.Server
-	certs     *certs
+	certs     *emulator.CA
 	transport *http.Transport
 	secret    []byte // HMAC key for token signatures
 	latency   time.Duration
@@ -56,7 +58,7 @@ func WithLatency(d time.Duration) Option {
 // NewServer starts an emulator with the default admin seeded. It panics if
 // it cannot start, like httptest.NewServer.
 func NewServer(opts ...Option) *Server {
-	c, err := newCerts()
+	c, err := emulator.NewCA("appmixertest")
 	if err != nil {
 		panic("appmixertest: creating certificates: " + err.Error())
 	}
@@ -74,10 +76,10 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	// HTTP/1.1 only, so a Reset fault can hijack the connection.
-	s.ts.TLS = &tls.Config{Certificates: []tls.Certificate{c.server}, NextProtos: []string{"http/1.1"}}
+	s.ts.TLS = &tls.Config{Certificates: []tls.Certificate{c.Server}, NextProtos: []string{"http/1.1"}}
 	s.ts.StartTLS()
 	s.URL = s.ts.URL
-	s.transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.caPool}}
+	s.transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.Pool}}
 	return s
 }
 
@@ -98,7 +100,7 @@ func (s *Server) Close() {
 func (s *Server) Client() *http.Client { return &http.Client{Transport: s.transport} }
 
 // CACertPEM returns the emulator's CA certificate (for SSL_CERT_FILE).
-func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.certs.caPEM...) }
+func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.certs.PEM...) }
 
 // serve is the outer handler: latency, faults, request log.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {

@@ -3,11 +3,12 @@ package azuretest
 import (
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 )
 
 // Fault injects a failure into matching requests.
@@ -87,7 +88,7 @@ func (s *Server) runFault(raw http.ResponseWriter, w *statusRecorder, r *http.Re
 	switch {
 	case f.Reset:
 		logNow()
-		resetConnection(raw)
+		emulator.ResetConn(raw)
 	case f.Status != 0:
 		if f.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
@@ -129,25 +130,4 @@ func faultGraphError(status int) (code, msg string) {
 		return "UnknownError", ""
 	}
 	return "UnknownError", fmt.Sprintf("Injected fault %d.", status)
-}
-
-// resetConnection hijacks the connection and closes it with SO_LINGER 0 so
-// the client sees a reset, not a response.
-func resetConnection(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	raw := conn
-	if nc, ok := conn.(interface{ NetConn() net.Conn }); ok {
-		raw = nc.NetConn()
-	}
-	if tcp, ok := raw.(*net.TCPConn); ok {
-		_ = tcp.SetLinger(0)
-	}
-	_ = raw.Close()
 }

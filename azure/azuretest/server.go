@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 )
 
 // Server is a running emulator. Create it with NewServer and Close it.
@@ -22,7 +24,7 @@ type Server struct {
 	TenantID string // GUID of the seeded tenant
 
 	srv    *httptest.Server
-	ca     *certAuthority
+	ca     *emulator.CA
 	client *http.Client
 
 	mu          sync.Mutex
@@ -66,7 +68,7 @@ func NewServer(opts ...Option) *Server {
 	if cfg.tenantID == "" {
 		cfg.tenantID = newGUID()
 	}
-	ca, err := newCertAuthority()
+	ca, err := emulator.NewCA("azuretest")
 	if err != nil {
 		// Only a broken crypto/rand gets here; httptest panics the same way.
 		panic(err)
@@ -82,12 +84,12 @@ func NewServer(opts ...Option) *Server {
 	s.seed()
 
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
-	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf}, MinVersion: tls.VersionTLS12}
+	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Server}, MinVersion: tls.VersionTLS12}
 	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake noise from clients that do not trust us
 	s.srv.StartTLS()
 	s.URL = s.srv.URL
 	s.client = &http.Client{Transport: &http.Transport{
-		TLSClientConfig:     &tls.Config{RootCAs: ca.pool, MinVersion: tls.VersionTLS12},
+		TLSClientConfig:     &tls.Config{RootCAs: ca.Pool, MinVersion: tls.VersionTLS12},
 		Proxy:               nil,
 		MaxIdleConnsPerHost: 16,
 		IdleConnTimeout:     30 * time.Second,
@@ -116,10 +118,10 @@ func (s *Server) Close() {
 func (s *Server) Client() *http.Client { return s.client }
 
 // CACertPEM returns the CA certificate (PEM), e.g. for SSL_CERT_FILE in a child process.
-func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.ca.caPEM...) }
+func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.ca.PEM...) }
 
 // CertPool returns a pool holding only the emulator's CA.
-func (s *Server) CertPool() *x509.CertPool { return s.ca.pool.Clone() }
+func (s *Server) CertPool() *x509.CertPool { return s.ca.Pool.Clone() }
 
 // GraphScope is the scope for a Graph token from this emulator.
 func (s *Server) GraphScope() string { return s.URL + "/.default" }
