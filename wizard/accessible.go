@@ -29,7 +29,7 @@ func runAccessible(ctx context.Context, o steps.Options, ui UI) (steps.Summary, 
 		fmt.Fprintln(out, "DEMO: simulated Azure and Appmixer, nothing real changes.")
 	}
 	a := answersFrom(o)
-	if err := askAccessible(a, out, r); err != nil {
+	if err := askAccessible(a, out, r, true); err != nil {
 		return steps.Summary{}, err
 	}
 	opts, err := a.apply(o)
@@ -55,9 +55,10 @@ func runAccessible(ctx context.Context, o steps.Options, ui UI) (steps.Summary, 
 	return sum, nil
 }
 
-// askAccessible asks every input with huh's accessible fields. Enter keeps
-// the value shown in brackets (from flags or env).
-func askAccessible(a *answers, w io.Writer, r io.Reader) error {
+// askAccessible asks the inputs with huh's accessible fields: the sign-in
+// ones, and with setup also what the setup makes. Enter keeps the value shown
+// in brackets (from flags or env).
+func askAccessible(a *answers, w io.Writer, r io.Reader, setup bool) error {
 	input := func(title, about string, v *string, check func(string) error) error {
 		if about != "" {
 			fmt.Fprintln(w, about)
@@ -79,42 +80,49 @@ func askAccessible(a *answers, w io.Writer, r io.Reader) error {
 		}
 		return huh.NewSelect[string]().Title(title).Options(opts...).Value(v).RunAccessible(w, r)
 	}
-	asks := []func() error{
-		func() error {
+	type ask struct {
+		setupOnly bool
+		run       func() error
+	}
+	asks := []ask{
+		{false, func() error {
 			return input("Appmixer API URL", "The REST API base, e.g. https://api.acme.appmixer.cloud", &a.URL, validateURL)
-		},
-		func() error {
+		}},
+		{false, func() error {
 			if a.hasToken {
 				return nil
 			}
 			return input("Appmixer admin username", "", &a.Username, required("the username"))
-		},
-		func() error { return askPassword(a, w, r) },
-		func() error {
+		}},
+		{false, func() error { return askPassword(a, w, r) }},
+		{true, func() error {
 			return input("App registration name", "", &a.AppName, required("the app name"))
-		},
-		func() error {
+		}},
+		{true, func() error {
 			return input("Client secret expiry", "24 months is the portal's furthest; or 730d, 2y, 2027-12-31.", &a.Expiry, validateExpiry)
-		},
-		func() error { return choose("Supported account types", audienceHelp, &a.Audience, audienceOptions) },
-		func() error { return choose("API permissions", permissionHelp, &a.Permissions, permissionOptions) },
-		func() error {
+		}},
+		{true, func() error { return choose("Supported account types", audienceHelp, &a.Audience, audienceOptions) }},
+		{true, func() error { return choose("API permissions", permissionHelp, &a.Permissions, permissionOptions) }},
+		{true, func() error {
 			if a.Permissions != customPermissions {
 				return nil
 			}
 			return input("Custom permissions (comma list)", "", &a.Custom, a.validateCustom)
-		},
-		func() error { return choose("Tenant field in Appmixer", "", &a.TenantField, tenantFieldOptions) },
-		func() error {
+		}},
+		{true, func() error { return choose("Tenant field in Appmixer", "", &a.TenantField, tenantFieldOptions) }},
+		{true, func() error {
 			return huh.NewConfirm().Title("Grant admin consent now?").Value(&a.AdminConsent).RunAccessible(w, r)
-		},
-		func() error { return choose("Sign in to Azure with", "", &a.Auth, authOptions) },
-		func() error {
+		}},
+		{false, func() error { return choose("Sign in to Azure with", "", &a.Auth, authOptions) }},
+		{false, func() error {
 			return input("Azure tenant (optional, Enter for your home tenant)", "", &a.Tenant, func(string) error { return nil })
-		},
+		}},
 	}
-	for _, ask := range asks {
-		if err := ask(); err != nil {
+	for _, q := range asks {
+		if q.setupOnly && !setup {
+			continue
+		}
+		if err := q.run(); err != nil {
 			return fmt.Errorf("reading your answers: %w", err)
 		}
 		fmt.Fprintln(w)
@@ -153,20 +161,7 @@ type linePrompter struct {
 }
 
 func (p linePrompter) Confirm(ctx context.Context, info steps.Info, plan steps.Plan) (steps.Decision, error) {
-	fmt.Fprintf(p.w, "\n%s. %s\n", info.Title, info.About)
-	if info.Screen != "" {
-		fmt.Fprintf(p.w, "Replaces: %s\n", info.Screen)
-	}
-	for _, f := range plan.Found {
-		fmt.Fprintf(p.w, "Found: %s\n", f)
-	}
-	fmt.Fprintln(p.w, "Will change:")
-	for _, c := range plan.Changes {
-		fmt.Fprintf(p.w, "  %s\n", c)
-	}
-	for _, n := range plan.Notes {
-		fmt.Fprintf(p.w, "Note: %s\n", n)
-	}
+	showPlan(p.w, info, plan)
 	choices := "a to apply, q to quit"
 	if plan.Skippable {
 		choices = "a to apply, s to skip, q to quit"

@@ -181,8 +181,12 @@ var (
 	}
 )
 
-// newForm builds the input screens, one group per decision so each fits 80×24.
-func newForm(a *answers, accessible bool) *huh.Form {
+// The inputs come in two forms, one group per decision so each fits 80×24.
+// newSignInForm asks how to sign in to both services; the menu (an existing
+// setup) or newSetupForm (what to set up) follows the sign-in, so the
+// lifecycle commands never ask setup questions and a wrong password fails
+// before anyone answers them.
+func newSignInForm(a *answers) *huh.Form {
 	a.urlInput = huh.NewInput().Key("url")
 	appmixerGroup := huh.NewGroup(
 		a.urlInput.Title("Appmixer API URL").Description(urlStatus(a.URL)).
@@ -199,6 +203,18 @@ func newForm(a *answers, accessible bool) *huh.Form {
 			EchoMode(huh.EchoModePassword).Value(&a.Password).Validate(a.validatePassword),
 	).Title("Sign in to Appmixer").Description("Replaces: Backoffice login. The user must be an admin.")
 
+	azureGroup := huh.NewGroup(
+		huh.NewSelect[string]().Key("auth").Title("Sign in to Azure with").Options(authOptions...).Value(&a.Auth),
+		huh.NewInput().Key("tenant").Title("Azure tenant (optional)").
+			Description("Tenant ID or domain; empty = your home tenant.").Value(&a.Tenant),
+	).Title("Sign in to Azure").Description("Replaces: Azure portal login.")
+
+	return huh.NewForm(appmixerGroup, azureGroup).WithShowHelp(false)
+}
+
+// newSetupForm asks what the setup makes: the app, its account types,
+// permissions, secret expiry, the tenant field and admin consent.
+func newSetupForm(a *answers) *huh.Form {
 	appGroup := huh.NewGroup(
 		huh.NewInput().Key("app").Title("App registration name").
 			Description("Shown to users on Microsoft's consent screen.").
@@ -232,13 +248,5 @@ func newForm(a *answers, accessible bool) *huh.Form {
 			Value(&a.AdminConsent),
 	)
 
-	azureGroup := huh.NewGroup(
-		huh.NewSelect[string]().Key("auth").Title("Sign in to Azure with").Options(authOptions...).Value(&a.Auth),
-		huh.NewInput().Key("tenant").Title("Azure tenant (optional)").
-			Description("Tenant ID or domain; empty = your home tenant.").Value(&a.Tenant),
-	).Title("Sign in to Azure").Description("Replaces: Azure portal login.")
-
-	form := huh.NewForm(appmixerGroup, appGroup, audienceGroup, permGroup, customGroup, tenantGroup, azureGroup).
-		WithShowHelp(false).WithAccessible(accessible)
-	return form
+	return huh.NewForm(appGroup, audienceGroup, permGroup, customGroup, tenantGroup).WithShowHelp(false)
 }

@@ -65,6 +65,22 @@ func TestFormWalkthroughFillsOptions(t *testing.T) {
 		t.Fatal("the password is visible on screen")
 	}
 	s.key("enter")
+	// Then how to sign in to Azure; the sign-in runs before the setup questions.
+	scr = s.waitFor("Sign in to Azure with", "Device code")
+	s.golden("azure", scr)
+	s.key("enter")
+	s.waitFor("┃ Azure tenant (optional)")
+	s.key("contoso.onmicrosoft.com")
+	s.key("enter")
+	waitUntil(t, "the sign-in to start", func() bool { return f.count() == 1 })
+	if a := f.action(0); a.Name != actSignIn {
+		t.Fatalf("first action = %q, want the sign-in", a.Name)
+	}
+	if got := f.starts[0]; got.AuthMethod != "device" || got.Tenant != "contoso.onmicrosoft.com" || got.AppmixerPassword.Reveal() != "hunter2-secret" {
+		t.Fatalf("sign-in options: auth %q tenant %q", got.AuthMethod, got.Tenant)
+	}
+	s.tm.Send(signedInMsg{}) // no clientId in Appmixer: a new setup, so its questions follow
+
 	scr = s.waitFor("App registration name", "Client secret expiry", "24 months")
 	s.golden("app", scr)
 	s.key("enter")
@@ -86,15 +102,12 @@ func TestFormWalkthroughFillsOptions(t *testing.T) {
 	s.key("enter")
 	s.waitFor("┃ Grant admin consent now?")
 	s.tm.Type("y") // huh's confirm: y = yes, and moves on
-	scr = s.waitFor("Sign in to Azure with", "Device code")
-	s.golden("azure", scr)
-	s.key("enter")
-	s.waitFor("┃ Azure tenant (optional)")
-	s.key("contoso.onmicrosoft.com")
-	s.key("enter")
 
-	waitUntil(t, "the run to start", func() bool { return f.count() == 1 })
-	got := f.starts[0]
+	waitUntil(t, "the setup to start", func() bool { return f.count() == 2 })
+	if a := f.action(1); a.Name != actSetup {
+		t.Fatalf("second action = %q, want the setup", a.Name)
+	}
+	got := f.starts[1]
 	want := map[string][2]string{
 		"url":         {got.AppmixerURL, "https://api.acme.appmixer.cloud"},
 		"user":        {got.AppmixerUsername, "admin@acme.com"},

@@ -19,8 +19,17 @@ const (
 	phaseForm    phase = iota // the inputs
 	phaseRun                  // steps running, plans to confirm, device code
 	phaseError                // a step failed: retry or quit
-	phaseSummary              // all done
+	phaseSummary              // an action is done: its summary, status table or result
+	phaseMenu                 // an existing setup was found: what to do with it
 	phaseDone                 // quitting
+)
+
+// formKind is which of the two forms is on screen.
+type formKind int
+
+const (
+	formSignIn formKind = iota // Appmixer and Azure sign-in
+	formSetup                  // what the setup makes
 )
 
 // Messages from the runner's goroutine (sent with Program.Send, never blocking the loop).
@@ -35,7 +44,13 @@ type (
 	runDoneMsg struct {
 		results []steps.StepResult
 		summary steps.Summary
+		report  *steps.StatusReport // status only
 		err     error
+	}
+	// signedInMsg ends the sign-in: clientID is Appmixer's (non-empty: an existing setup).
+	signedInMsg struct {
+		clientID string
+		summary  steps.Summary
 	}
 	openedMsg struct{ err error }
 )
@@ -43,15 +58,18 @@ type (
 // config is what the model needs from outside; tests fill it with fakes.
 type config struct {
 	opts     steps.Options
-	infos    []steps.Info                     // the sidebar, in flow order
-	infosFor func(steps.Options) []steps.Info // the sidebar once the answers are in (admin consent adds a step)
-	start    func(steps.Options) tea.Cmd      // starts (or retries) a run; results arrive as messages
-	cancel   context.CancelFunc               // Ctrl-C: stop the runner
-	openURL  func(string) error               // the "open browser" key
-	now      func() time.Time                 // clock for elapsed times
-	demo     bool                             // banner: simulated services
-	cmdName  string                           // how the summary names the program
-	skipForm bool                             // inputs already complete (tests, resumed runs)
+	infos    []steps.Info                              // the sidebar, in flow order
+	infosFor func(Command, steps.Options) []steps.Info // the sidebar of an action (admin consent adds a step)
+	// start starts an action (actSignIn, actSetup or a lifecycle Command), or
+	// retries the last one; its end arrives as signedInMsg or runDoneMsg.
+	start     func(c Command, o steps.Options, retry bool) tea.Cmd
+	cancel    context.CancelFunc // Ctrl-C: stop the runner
+	openURL   func(string) error // the "open browser" key
+	now       func() time.Time   // clock for elapsed times
+	demo      bool               // banner: simulated services
+	cmdName   string             // how the summary names the program
+	skipForm  bool               // inputs complete: run the setup at once (tests, resumed runs)
+	startWith Command            // a lifecycle command to run right after the sign-in (no menu)
 }
 
 type model struct {
@@ -63,8 +81,19 @@ type model struct {
 
 	ans       *answers
 	form      *huh.Form
+	formKind  formKind
 	urlStatus string // last live check shown under the URL input
 	opts      steps.Options
+
+	action   Command     // what runs (or ran last): actSignIn, actSetup or a lifecycle command
+	signedIn bool        // both sign-ins done: the menu can be offered
+	found    signedInMsg // what the sign-in found
+	fromMenu bool        // the action was chosen in the menu: quitting a plan returns there
+	menu     int         // the menu's cursor
+	report   *steps.StatusReport
+
+	typed   string // teardown: the app name typed so far
+	typedNo string // teardown: why the last typed name was refused
 
 	status  map[steps.ID]stepStatus
 	current steps.Info
@@ -106,9 +135,9 @@ func newModel(cfg config) *model {
 	m.spin.Style = m.st.current
 	m.ans = answersFrom(cfg.opts)
 	if cfg.skipForm {
-		m.phase = phaseRun
+		m.phase, m.action = phaseRun, Command{Name: actSetup}
 	} else {
-		m.form = newForm(m.ans, false)
+		m.form, m.formKind = newSignInForm(m.ans), formSignIn
 	}
 	return m
 }
@@ -123,13 +152,26 @@ func (m *model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (m *model) startRun() tea.Cmd {
+func (m *model) startRun() tea.Cmd { return m.launch(false) }
+
+func (m *model) launch(retry bool) tea.Cmd {
 	m.phase = phaseRun
 	m.activity, m.activitySince, m.progress = "Starting", m.cfg.now(), ""
 	if m.cfg.start == nil {
 		return nil
 	}
-	return m.cfg.start(m.opts)
+	return m.cfg.start(m.action, m.opts, retry)
+}
+
+// runAction starts an action with a fresh sidebar and log.
+func (m *model) runAction(c Command) tea.Cmd {
+	m.action, m.report, m.results, m.log, m.err, m.completed = c, nil, nil, nil, nil, false
+	m.status = map[steps.ID]stepStatus{}
+	m.current, m.scroll = steps.Info{}, 0
+	if m.cfg.infosFor != nil {
+		m.cfg.infos = m.cfg.infosFor(c, m.opts)
+	}
+	return m.startRun()
 }
 
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -138,6 +180,11 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		if m.form != nil && m.phase == phaseForm {
 			return m, m.updateForm(m.formSize())
+		}
+		return m, nil
+	case tea.PasteMsg:
+		if m.naming() {
+			m.typed += msg.Content
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -158,8 +205,11 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case confirmMsg:
 		c := msg
 		m.confirm, m.current, m.scroll = &c, msg.info, 0
+		m.typed, m.typedNo = "", ""
 		m.status[msg.info.ID] = statusCurrent
 		return m, nil
+	case signedInMsg:
+		return m, m.onSignedIn(msg)
 	case runDoneMsg:
 		return m, m.onRunDone(msg)
 	case openedMsg:
@@ -180,6 +230,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.updateError(msg)
 	case phaseSummary:
 		return m, m.updateSummary(msg)
+	case phaseMenu:
+		return m, m.updateMenu(msg)
 	}
 	return m, nil
 }
@@ -227,12 +279,27 @@ func (m *model) updateForm(msg tea.Msg) tea.Cmd {
 		}
 		m.opts = opts
 		m.form = nil
-		if m.cfg.infosFor != nil {
-			m.cfg.infos = m.cfg.infosFor(opts)
+		if m.formKind == formSetup {
+			return tea.Batch(cmd, m.runAction(Command{Name: actSetup}))
 		}
+		// The sidebar shows what the sign-in leads to: the command, or the setup.
+		next := m.cfg.startWith
+		if next.Name == "" {
+			next.Name = actSetup
+		}
+		if m.cfg.infosFor != nil {
+			m.cfg.infos = m.cfg.infosFor(next, opts)
+		}
+		m.action = Command{Name: actSignIn}
 		return tea.Batch(cmd, m.startRun())
 	}
 	return cmd
+}
+
+// showForm puts a form on screen, sized to the pane.
+func (m *model) showForm(f *huh.Form, k formKind) tea.Cmd {
+	m.form, m.formKind, m.phase = f, k, phaseForm
+	return tea.Batch(f.Init(), m.updateForm(m.formSize()))
 }
 
 func (m *model) onEvent(ev steps.Event) {
@@ -276,11 +343,16 @@ func (m *model) setActivity(step steps.Info, what string) {
 
 func (m *model) onRunDone(msg runDoneMsg) tea.Cmd {
 	m.confirm, m.device = nil, nil
-	m.results, m.summary, m.err = msg.results, msg.summary, msg.err
+	m.results, m.summary, m.err, m.report = msg.results, msg.summary, msg.err, msg.report
 	switch {
 	case msg.err == nil:
 		m.phase, m.scroll, m.completed = phaseSummary, 0, true
 		m.status[steps.IDSummary] = statusDone
+		m.afterAction(msg.summary)
+		return nil
+	case errors.Is(msg.err, steps.ErrQuit) && m.fromMenu:
+		m.err = nil // stopped at a plan chosen from the menu: back to the menu
+		m.openMenu(actionTitle(m.action) + " stopped at your request: nothing else was changed.")
 		return nil
 	case errors.Is(msg.err, steps.ErrQuit), errors.Is(msg.err, context.Canceled):
 		return m.quit(msg.err)
@@ -294,6 +366,9 @@ func (m *model) updateRun(msg tea.Msg) tea.Cmd {
 	key, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
+	}
+	if m.naming() {
+		return m.updateTyped(key)
 	}
 	if m.confirm != nil {
 		switch key.String() {
@@ -352,9 +427,14 @@ func (m *model) updateError(msg tea.Msg) tea.Cmd {
 			}
 		}
 		m.err = nil
-		return m.startRun()
+		return m.launch(true)
 	case "q", "esc":
 		return m.quit(m.err)
+	case "m":
+		if m.signedIn && m.action.Name != actSignIn {
+			m.openMenu(actionTitle(m.action) + " failed: " + errString(m.err))
+			return nil
+		}
 	}
 	m.scrollKeys(key)
 	return nil
@@ -369,6 +449,11 @@ func (m *model) updateSummary(msg tea.Msg) tea.Cmd {
 	case "enter", "q", "esc":
 		m.phase = phaseDone
 		return tea.Quit
+	case "m":
+		if m.signedIn {
+			m.openMenu("")
+			return nil
+		}
 	}
 	m.scrollKeys(key)
 	return nil

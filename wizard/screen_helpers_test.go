@@ -111,6 +111,8 @@ func (s *screen) key(k string) {
 		s.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	case "down":
 		s.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+	case "esc":
+		s.tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	default:
 		s.tm.Type(k)
 	}
@@ -134,15 +136,23 @@ func normalize(s string) string {
 
 // fakeEngine records runs started by the model.
 type fakeEngine struct {
-	mu     sync.Mutex
-	starts []steps.Options
+	mu      sync.Mutex
+	starts  []steps.Options
+	actions []Command
 }
 
-func (f *fakeEngine) start(o steps.Options) tea.Cmd {
+func (f *fakeEngine) start(c Command, o steps.Options, retry bool) tea.Cmd {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.starts = append(f.starts, o)
+	f.actions = append(f.actions, c)
 	return nil
+}
+
+func (f *fakeEngine) action(i int) Command {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.actions[i]
 }
 
 func (f *fakeEngine) count() int {

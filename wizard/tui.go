@@ -31,34 +31,87 @@ type UI struct {
 const stopWait = 5 * time.Second
 
 // RunTUI runs the whole wizard on a terminal and returns what was set up.
-// It returns steps.ErrQuit when the person quits at a prompt and
+// After the sign-in, an existing setup (Appmixer holds a clientId) gets the
+// start menu: set up, check status, rotate the secret, flip the tenant field,
+// tear down. It returns steps.ErrQuit when the person quits at a prompt and
 // context.Canceled on Ctrl-C; the summary then holds what was done so far.
 func RunTUI(ctx context.Context, o steps.Options, ui UI) (steps.Summary, error) {
+	if ui.Accessible {
+		ui = ui.withDefaults()
+		return runAccessible(ctx, o, ui)
+	}
+	return runProgram(ctx, o, ui, Command{})
+}
+
+// RunTUICommand runs a lifecycle command (status, rotate-secret, tenant on|off,
+// teardown) on a terminal with the wizard's screens: the sign-in questions,
+// then each plan to confirm (teardown: by typing the app's name), a spinner,
+// and the result; status shows its ✓ / ! / x table. The error is what
+// RunCommand would return (for status: non-nil when a check failed or warned).
+// With ui.Accessible it runs headless-style plain lines, asking before each change.
+func RunTUICommand(ctx context.Context, c Command, o steps.Options, ui UI) error {
+	probe := o
+	if _, _, err := CommandFlow(Command{Name: c.Name, Arg: c.Arg, Yes: true}, &probe); err != nil {
+		return err // a usage error, before any screen
+	}
+	if ui.Accessible {
+		return runAccessibleCommand(ctx, c, o, ui.withDefaults())
+	}
+	_, err := runProgram(ctx, o, ui, Command{Name: c.Name, Arg: c.Arg, KeepOld: c.KeepOld})
+	return err
+}
+
+func (ui UI) withDefaults() UI {
 	if ui.In == nil {
 		ui.In = os.Stdin
 	}
 	if ui.Out == nil {
 		ui.Out = os.Stdout
 	}
-	if ui.Accessible {
-		return runAccessible(ctx, o, ui)
+	return ui
+}
+
+// flowInfos is the sidebar of an action.
+func flowInfos(c Command, o steps.Options) []steps.Info {
+	switch c.Name {
+	case actSignIn:
+		return steps.FlowInfo(steps.SetupFlow(o)[:1])
+	case actSetup, "":
+		return steps.FlowInfo(steps.SetupFlow(o))
 	}
+	c.Yes = true
+	flow, _, err := CommandFlow(c, &o)
+	if err != nil {
+		return nil
+	}
+	return steps.FlowInfo(flow)
+}
+
+// runProgram runs the bubbletea program; startWith is a lifecycle command to
+// run after the sign-in (empty: the menu or the setup).
+func runProgram(ctx context.Context, o steps.Options, ui UI, startWith Command) (steps.Summary, error) {
+	ui = ui.withDefaults()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
 	eng := &engine{ctx: ctx}
+	first := startWith
+	if first.Name == "" {
+		first.Name = actSetup
+	}
 	m := newModel(config{
-		opts:     o,
-		infos:    steps.FlowInfo(steps.SetupFlow(o)),
-		infosFor: func(o steps.Options) []steps.Info { return steps.FlowInfo(steps.SetupFlow(o)) },
-		start:    eng.start,
-		cancel:   cancel,
-		openURL:  openBrowser,
-		demo:     ui.Demo,
-		cmdName:  programName(),
+		opts:      o,
+		infos:     flowInfos(first, o),
+		infosFor:  flowInfos,
+		start:     eng.start,
+		cancel:    cancel,
+		openURL:   openBrowser,
+		demo:      ui.Demo,
+		cmdName:   programName(),
+		startWith: startWith,
 	})
 	p := tea.NewProgram(m, tea.WithInput(ui.In), tea.WithOutput(ui.Out), tea.WithContext(ctx))
-	eng.send = p.Send
+	eng.setSend(p.Send)
 
 	final, err := p.Run()
 	cancel()
@@ -69,13 +122,22 @@ func RunTUI(ctx context.Context, o steps.Options, ui UI) (steps.Summary, error) 
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		return eng.summary(), fmt.Errorf("the terminal screen failed (%w): run again with --yes for plain output", err)
 	}
+	return m.outcome(eng.summary())
+}
+
+// outcome is what the program ends with: the last action's summary, or its
+// error; a status table with problems is an error too, so exit codes match
+// the headless command.
+func (m *model) outcome(sofar steps.Summary) (steps.Summary, error) {
 	switch {
+	case m.completed && m.report != nil && m.action.Name == "status":
+		return m.summary, m.report.Err()
 	case m.completed:
 		return m.summary, nil
 	case m.err != nil:
-		return eng.summary(), m.err
+		return sofar, m.err
 	default: // the program ended without an answer: the parent ctx was cancelled
-		return eng.summary(), context.Canceled
+		return sofar, context.Canceled
 	}
 }
 

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -79,8 +80,11 @@ func (m *model) formSize() tea.WindowSizeMsg {
 }
 
 func (m *model) stepCounter() string {
-	if m.phase == phaseForm {
+	switch m.phase {
+	case phaseForm:
 		return "  · your answers"
+	case phaseMenu:
+		return "  · start menu"
 	}
 	for i, in := range m.cfg.infos {
 		if in.ID == m.current.ID {
@@ -120,6 +124,8 @@ func (m *model) paneLines() []string {
 		top, body = m.errorScreen(w)
 	case phaseSummary:
 		top, body = m.summaryScreen(w)
+	case phaseMenu:
+		top, body = m.menuScreen()
 	}
 	lines := m.wrapAll(top, w)
 	if body != "" {
@@ -166,19 +172,31 @@ func (m *model) wrapAll(lines []string, w int) []string {
 		if ind > w/2 {
 			ind = 0
 		}
-		first, rest, _ := strings.Cut(ansi.Wrap(l, w, " /,"), "\n")
-		out = append(out, first)
+		first, rest, _ := strings.Cut(ansi.Wrap(keepIDs(l), w, " /,"), "\n")
+		out = append(out, unkeepIDs(first))
 		if rest == "" {
 			continue
 		}
 		rest = strings.ReplaceAll(rest, "\n", " ")
 		pad := strings.Repeat(" ", ind)
 		for _, r := range strings.Split(ansi.Wrap(rest, w-ind, " /,"), "\n") {
-			out = append(out, pad+strings.TrimLeft(r, " "))
+			out = append(out, pad+unkeepIDs(strings.TrimLeft(r, " ")))
 		}
 	}
 	return out
 }
+
+// IDs (client, tenant, object) are what people copy: wrapping never breaks
+// one at its hyphens (ansi.Wrap always may), so each stays on one line.
+var idShape = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+
+const nbHyphen = "\u2011" // one column wide, and not a break point
+
+func keepIDs(s string) string {
+	return idShape.ReplaceAllStringFunc(s, func(id string) string { return strings.ReplaceAll(id, "-", nbHyphen) })
+}
+
+func unkeepIDs(s string) string { return strings.ReplaceAll(s, nbHyphen, "-") }
 
 func hangingIndent(plain string) int {
 	n := len(plain) - len(strings.TrimLeft(plain, " "))
@@ -243,6 +261,9 @@ func (m *model) runScreen(w int) ([]string, string) {
 func (m *model) planScreen() ([]string, string) {
 	c := m.confirm
 	top := m.stepHeader(c.info)
+	if m.naming() {
+		top = append(top, m.typedPrompt()...)
+	}
 	var b strings.Builder
 	if len(c.plan.Found) > 0 {
 		b.WriteString(m.st.bold.Render("Found now") + "\n")
@@ -316,6 +337,16 @@ func (m *model) errorScreen(w int) ([]string, string) {
 }
 
 func (m *model) summaryScreen(w int) ([]string, string) {
+	switch m.action.Name {
+	case "status":
+		return m.statusScreen(w)
+	case "rotate-secret", "tenant", "teardown":
+		return m.commandScreen(w)
+	}
+	return m.setupSummary(w)
+}
+
+func (m *model) setupSummary(w int) ([]string, string) {
 	s := m.summary
 	head := m.st.ok.Render(statusDone.icon() + " The Microsoft connector is set up")
 	if s.DryRun {
@@ -364,21 +395,7 @@ func (m *model) summaryScreen(w int) ([]string, string) {
 	for _, n := range s.Notes {
 		b.WriteString(m.st.note.Render("! "+n) + "\n")
 	}
-	b.WriteString("\n" + m.st.bold.Render("What changed") + "\n")
-	any := false
-	for _, r := range s.Steps {
-		if len(r.Changes) == 0 {
-			continue
-		}
-		any = true
-		b.WriteString(r.Step.Title + "\n")
-		for _, c := range r.Changes {
-			b.WriteString("  " + m.renderChange(c) + "\n")
-		}
-	}
-	if !any {
-		b.WriteString(m.st.dim.Render("Nothing: everything was already as it should be.") + "\n")
-	}
+	m.writeChanges(&b, s)
 	n := m.cfg.cmdName
 	b.WriteString("\n" + m.st.bold.Render("Later") + "\n")
 	b.WriteString("  Check:   " + n + " status\n")
@@ -397,6 +414,8 @@ func (m *model) keyLine() string {
 		ks = []k{{"enter", "next"}, {"↑/↓", "choose"}, {"shift+tab", "back"}, {"ctrl+c", "quit"}}
 	case phaseRun:
 		switch {
+		case m.naming():
+			ks = []k{{"enter", "delete"}, {"esc", "keep the app"}, {"↑/↓", "scroll"}}
 		case m.confirm != nil:
 			ks = append(ks, k{"enter", "apply"})
 			if m.confirm.plan.Skippable {
@@ -410,8 +429,17 @@ func (m *model) keyLine() string {
 		}
 	case phaseError:
 		ks = []k{{"r", "retry"}, {"q", "quit"}}
+		if m.signedIn && m.action.Name != actSignIn {
+			ks = append(ks, k{"m", "menu"})
+		}
 	case phaseSummary:
-		ks = []k{{"enter", "finish"}, {"↑/↓", "scroll"}}
+		ks = []k{{"enter", "finish"}}
+		if m.signedIn {
+			ks = append(ks, k{"m", "menu"})
+		}
+		ks = append(ks, k{"↑/↓", "scroll"})
+	case phaseMenu:
+		ks = []k{{"↑/↓", "choose"}, {"enter", "select"}, {"1-5", "pick"}, {"q", "quit"}}
 	}
 	parts := make([]string, len(ks))
 	for i, x := range ks {

@@ -6,6 +6,8 @@ package appmixertest
 import (
 	"context"
 	"crypto/tls"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -77,6 +79,7 @@ func NewServer(opts ...Option) *Server {
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	// HTTP/1.1 only, so a Reset fault can hijack the connection.
 	s.ts.TLS = &tls.Config{Certificates: []tls.Certificate{c.Server}, NextProtos: []string{"http/1.1"}}
+	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake noise from clients that do not trust us
 	s.ts.StartTLS()
 	s.URL = s.ts.URL
 	s.transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.Pool}}
