@@ -82,8 +82,7 @@ func (ClientSecret) Plan(s *State) Plan {
 	} else if s.stored.works {
 		p.Found = append(p.Found, fmt.Sprintf("Appmixer's clientSecret %s expires within 30 days (or its expiry is unknown)", appmixerHint(s)))
 	}
-	end := s.Opts.SecretExpiry.End(s.Opts.Now())
-	p.Changes = append(p.Changes, Change{What: "client secret", After: fmt.Sprintf("%s, expires %s (%s)", secretName(s), day(end), s.Opts.SecretExpiry)})
+	p.Changes = append(p.Changes, plannedSecret(s))
 	p.Notes = append(p.Notes, "The secret's value goes straight into Appmixer; it is never shown or saved anywhere else.")
 	return p
 }
@@ -103,9 +102,25 @@ func (ClientSecret) Apply(ctx context.Context, s *State) ([]Change, error) {
 	if keep, _ := keepStored(s); keep || s.SecretNew {
 		return changed, nil
 	}
-	c, note, err := mintSecret(ctx, s)
+	c, err := createSecret(ctx, s)
 	if err != nil {
 		return changed, err
+	}
+	return append(changed, c), nil
+}
+
+// plannedSecret is the plan line for the secret a run is about to create.
+func plannedSecret(s *State) Change {
+	end := s.Opts.SecretExpiry.End(s.Opts.Now())
+	return Change{What: "client secret", After: fmt.Sprintf("%s, expires %s (%s)", secretName(s), day(end), s.Opts.SecretExpiry)}
+}
+
+// createSecret mints a secret, keeps it in memory and in the app as read, and
+// says what changed.
+func createSecret(ctx context.Context, s *State) (Change, error) {
+	c, note, err := mintSecret(ctx, s)
+	if err != nil {
+		return Change{}, err
 	}
 	s.Secret, s.SecretKeyID, s.SecretEnd, s.SecretNew = NewSecret(c.SecretText), c.KeyID, c.EndDateTime, true
 	s.App.PasswordCredentials = append(s.App.PasswordCredentials, azure.PasswordCredential{KeyID: c.KeyID, DisplayName: c.DisplayName, Hint: c.Hint, EndDateTime: c.EndDateTime})
@@ -113,7 +128,7 @@ func (ClientSecret) Apply(ctx context.Context, s *State) ([]Change, error) {
 	if note != "" {
 		after += " (" + note + ")"
 	}
-	return append(changed, Change{What: "client secret", After: after}), nil
+	return Change{What: "client secret", After: after}, nil
 }
 
 // mintSecret calls addPassword once (never blindly retried, so no second secret),

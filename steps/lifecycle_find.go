@@ -55,26 +55,10 @@ func (f FindSetup) Check(ctx context.Context, s *State) error {
 // locateSetupApp returns nil (no error) when no candidate exists any more.
 // An explicit --app-id that is not found is an error: the person named it.
 func locateSetupApp(ctx context.Context, s *State) (*azure.Application, error) {
-	if id := s.Opts.AppID; id != "" {
-		app, err := s.Graph.GetApplicationByAppID(ctx, id)
-		if azure.IsNotFound(err) {
-			return nil, fmt.Errorf("no app registration with client ID %s in tenant %s: check --app-id", id, s.TenantID)
-		}
-		return app, err
+	if s.Opts.AppID != "" {
+		return namedApp(ctx, s)
 	}
-	for _, id := range []string{s.Config["clientId"], s.Journal.AppID()} {
-		if id == "" {
-			continue
-		}
-		app, err := s.Graph.GetApplicationByAppID(ctx, id)
-		if err == nil {
-			return app, nil
-		}
-		if !azure.IsNotFound(err) {
-			return nil, err
-		}
-	}
-	return nil, nil
+	return firstApp(ctx, s, s.Config["clientId"], s.Journal.AppID())
 }
 
 // adoptAudience makes the app's current audience the wanted one, so the setup

@@ -73,8 +73,7 @@ func (NewClientSecret) Plan(s *State) Plan {
 		p.Found = append(p.Found, fmt.Sprintf("created secret %s, expires %s", s.Secret.Hint(), day(s.SecretEnd)))
 		return p
 	}
-	end := s.Opts.SecretExpiry.End(s.Opts.Now())
-	p.Changes = []Change{{What: "client secret", After: fmt.Sprintf("%s, expires %s (%s)", secretName(s), day(end), s.Opts.SecretExpiry)}}
+	p.Changes = []Change{plannedSecret(s)}
 	p.Notes = []string{"The new secret's value goes straight into Appmixer; it is never shown or saved anywhere else."}
 	return p
 }
@@ -83,17 +82,11 @@ func (NewClientSecret) Apply(ctx context.Context, s *State) ([]Change, error) {
 	if s.SecretNew {
 		return nil, nil // a retry of the run: the minted secret is not lost
 	}
-	c, note, err := mintSecret(ctx, s)
+	c, err := createSecret(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	s.Secret, s.SecretKeyID, s.SecretEnd, s.SecretNew = NewSecret(c.SecretText), c.KeyID, c.EndDateTime, true
-	s.App.PasswordCredentials = append(s.App.PasswordCredentials, azure.PasswordCredential{KeyID: c.KeyID, DisplayName: c.DisplayName, Hint: c.Hint, EndDateTime: c.EndDateTime})
-	after := fmt.Sprintf("%s, expires %s", c.DisplayName, day(c.EndDateTime))
-	if note != "" {
-		after += " (" + note + ")"
-	}
-	return []Change{{What: "client secret", After: after}}, nil
+	return []Change{c}, nil
 }
 
 func (NewClientSecret) Project(s *State) { s.secretProjected = true }

@@ -52,12 +52,8 @@ func findApp(ctx context.Context, s *State) (*azure.Application, error) {
 	if s.App != nil && !s.AppProjected {
 		return s.App, nil
 	}
-	if id := s.Opts.AppID; id != "" {
-		app, err := s.Graph.GetApplicationByAppID(ctx, id)
-		if azure.IsNotFound(err) {
-			return nil, fmt.Errorf("no app registration with client ID %s in tenant %s: check --app-id, or leave it out to create one", id, s.TenantID)
-		}
-		return app, err
+	if s.Opts.AppID != "" {
+		return namedApp(ctx, s)
 	}
 	apps, err := s.Graph.FindApplications(ctx, azure.AppFilter{DisplayName: s.Opts.AppName})
 	if err != nil {
@@ -73,19 +69,7 @@ func findApp(ctx context.Context, s *State) (*azure.Application, error) {
 	}
 	switch len(apps) {
 	case 0:
-		for _, id := range []string{stored, s.Journal.AppID()} {
-			if id == "" {
-				continue
-			}
-			app, err := s.Graph.GetApplicationByAppID(ctx, id)
-			if err == nil {
-				return app, nil
-			}
-			if !azure.IsNotFound(err) {
-				return nil, err
-			}
-		}
-		return nil, nil
+		return firstApp(ctx, s, stored, s.Journal.AppID())
 	case 1:
 		return &apps[0], nil
 	}
@@ -174,4 +158,29 @@ func (RegisterApp) Project(s *State) {
 		s.App, s.AppProjected = &want, true
 		s.SPChecked = true
 	}
+}
+
+// firstApp returns the first of appIDs that is an app registration in the
+// tenant; none (nil, nil) when every one is gone.
+func firstApp(ctx context.Context, s *State, appIDs ...string) (*azure.Application, error) {
+	for _, id := range appIDs {
+		if id == "" {
+			continue
+		}
+		app, err := s.Graph.GetApplicationByAppID(ctx, id)
+		if !azure.IsNotFound(err) {
+			return app, err
+		}
+	}
+	return nil, nil
+}
+
+// namedApp is the app --app-id names; that it is missing is an error, since
+// the person asked for it.
+func namedApp(ctx context.Context, s *State) (*azure.Application, error) {
+	app, err := s.Graph.GetApplicationByAppID(ctx, s.Opts.AppID)
+	if azure.IsNotFound(err) {
+		return nil, fmt.Errorf("no app registration with client ID %s in tenant %s: check --app-id (or leave it out)", s.Opts.AppID, s.TenantID)
+	}
+	return app, err
 }
