@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -67,10 +66,7 @@ func RunCommand(ctx context.Context, c Command, o steps.Options, h Headless) err
 	if err != nil {
 		return err
 	}
-	lines := h.Out
-	if h.JSON {
-		lines = h.Err
-	}
+	lines := h.lines()
 	p := &plainPrinter{w: lines}
 	observe := p.event
 	if report != nil {
@@ -80,16 +76,7 @@ func RunCommand(ctx context.Context, c Command, o steps.Options, h Headless) err
 			}
 		}
 	}
-	userDevice := o.OnDeviceCode
-	o.OnDeviceCode = func(dc steps.DeviceCode) {
-		fmt.Fprintf(h.Err, "To sign in to Azure, open %s and enter the code %s\n", dc.VerificationURL, dc.UserCode)
-		if userDevice != nil {
-			userDevice(dc)
-		}
-	}
-	st := steps.NewState(o)
-	rn := &steps.Runner{Stages: flow, Observe: observe, DryRun: o.DryRun}
-	results, err := rn.Run(ctx, st)
+	st, results, err := runPlain(ctx, o, flow, h, observe)
 	if err == nil && report != nil {
 		err = report.Err()
 	}
@@ -102,12 +89,7 @@ func RunCommand(ctx context.Context, c Command, o steps.Options, h Headless) err
 		if err != nil {
 			res.Error = err.Error()
 		}
-		enc := json.NewEncoder(h.Out)
-		enc.SetIndent("", "  ")
-		if encErr := enc.Encode(res); encErr != nil && err == nil {
-			err = encErr
-		}
-		return err
+		return encodeJSON(h.Out, res, err)
 	}
 	if report != nil {
 		printStatus(lines, report)

@@ -30,11 +30,32 @@ type Result struct {
 // RunHeadless runs the flow with every plan applied (the caller checked --yes or
 // --dry-run) and prints it. The returned error is already one line.
 func RunHeadless(ctx context.Context, o steps.Options, flow []steps.Stage, h Headless) (steps.Summary, error) {
-	lines := h.Out
+	p := &plainPrinter{w: h.lines()}
+	st, results, err := runPlain(ctx, o, flow, h, p.event)
+	sum := st.Summarize(results)
 	if h.JSON {
-		lines = h.Err
+		res := Result{OK: err == nil, Summary: sum}
+		if err != nil {
+			res.Error = err.Error()
+		}
+		return sum, encodeJSON(h.Out, res, err)
 	}
-	p := &plainPrinter{w: lines}
+	if err == nil {
+		printSummary(h.Out, sum)
+	}
+	return sum, err
+}
+
+// lines is where step lines go: stdout, or stderr with --json so stdout stays one object.
+func (h Headless) lines() io.Writer {
+	if h.JSON {
+		return h.Err
+	}
+	return h.Out
+}
+
+// runPlain walks flow with every plan applied; the device code goes to Err.
+func runPlain(ctx context.Context, o steps.Options, flow []steps.Stage, h Headless, observe func(steps.Event)) (*steps.State, []steps.StepResult, error) {
 	userDevice := o.OnDeviceCode
 	o.OnDeviceCode = func(dc steps.DeviceCode) {
 		fmt.Fprintf(h.Err, "To sign in to Azure, open %s and enter the code %s\n", dc.VerificationURL, dc.UserCode)
@@ -43,23 +64,20 @@ func RunHeadless(ctx context.Context, o steps.Options, flow []steps.Stage, h Hea
 		}
 	}
 	st := steps.NewState(o)
-	rn := &steps.Runner{Stages: flow, Observe: p.event, DryRun: o.DryRun}
+	rn := &steps.Runner{Stages: flow, Observe: observe, DryRun: o.DryRun}
 	results, err := rn.Run(ctx, st)
-	sum := st.Summarize(results)
-	if h.JSON {
-		res := Result{OK: err == nil, Summary: sum}
-		if err != nil {
-			res.Error = err.Error()
-		}
-		enc := json.NewEncoder(h.Out)
-		enc.SetIndent("", "  ")
-		if encErr := enc.Encode(res); encErr != nil && err == nil {
-			err = encErr
-		}
-	} else if err == nil {
-		printSummary(lines, sum)
+	return st, results, err
+}
+
+// encodeJSON prints the run's one JSON object; failing to print counts only
+// when the run itself succeeded.
+func encodeJSON(w io.Writer, v any, runErr error) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil && runErr == nil {
+		return err
 	}
-	return sum, err
+	return runErr
 }
 
 type plainPrinter struct {
