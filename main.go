@@ -96,11 +96,15 @@ func run(ctx context.Context, args []string, e env) int {
 		return exitUsage
 	}
 	h := wizard.Headless{Out: e.out, Err: e.err, JSON: c.json}
+	ui := wizard.UI{In: e.in, Out: e.out, Demo: c.demo, Accessible: c.accessible}
+	interactive := e.tty && !c.yes && !c.opts.DryRun && !c.json
 	switch {
+	case c.command != "setup" && interactive:
+		err = wizard.RunTUICommand(ctx, wizard.Command{Name: c.command, Arg: c.tenantArg, KeepOld: c.keepOld}, c.opts, ui)
 	case c.command != "setup":
 		err = wizard.RunCommand(ctx, wizard.Command{Name: c.command, Arg: c.tenantArg, Yes: c.yes, KeepOld: c.keepOld}, c.opts, h)
-	case e.tty && !c.yes && !c.opts.DryRun && !c.json:
-		_, err = wizard.RunTUI(ctx, c.opts, wizard.UI{In: e.in, Out: e.out, Demo: c.demo, Accessible: c.accessible})
+	case interactive:
+		_, err = wizard.RunTUI(ctx, c.opts, ui)
 	default:
 		_, err = wizard.RunHeadless(ctx, c.opts, steps.SetupFlow(c.opts), h)
 	}

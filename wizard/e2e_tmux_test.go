@@ -94,24 +94,12 @@ func TestE2EDemoInTmux(t *testing.T) {
 	r.tmux("set-option", "-w", "-t", "wz", "remain-on-exit", "on") // keep the pane to read its scrollback
 	r.tmux("pipe-pane", "-t", "wz", "-o", "cat >> "+rawLog)        // every byte the program writes
 
-	// The inputs, pre-filled by --demo: each Enter waits for its field's focus bar.
+	// The sign-in inputs, pre-filled by --demo: each Enter waits for its field's focus bar.
 	r.waitFor("DEMO: simulated Azure and Appmixer", "┃ Appmixer API URL", "✓ https://127.0.0.1")
 	r.keys("Enter")
 	r.waitFor("┃ Appmixer admin username", "admin")
 	r.keys("Enter")
 	scr := r.waitFor("┃ Appmixer admin password", "Hidden as you type")
-	r.keys("Enter")
-	r.waitFor("┃ App registration name", "Appmixer")
-	r.keys("Enter")
-	r.waitFor("┃ Client secret expiry", "24 months")
-	r.keys("Enter")
-	r.waitFor("┃ Supported account types", "Work/school + personal accounts")
-	r.keys("Enter")
-	r.waitFor("┃ API permissions", "Documented")
-	r.keys("Enter")
-	r.waitFor("┃ Tenant field in Appmixer")
-	r.keys("Enter")
-	r.waitFor("┃ Grant admin consent now?")
 	r.keys("Enter")
 	r.waitFor("┃ Sign in to Azure with", "Device code")
 	r.keys("Enter")
@@ -123,6 +111,20 @@ func TestE2EDemoInTmux(t *testing.T) {
 	if !regexp.MustCompile(`║\s+(\S ){5,}\S\s+║`).MatchString(scr) {
 		t.Errorf("device code not shown large and spaced:\n%s", scr)
 	}
+
+	// A fresh Appmixer holds no clientId: no menu, the setup questions follow.
+	r.waitFor("┃ App registration name", "Appmixer", "✓ Sign in to Azure")
+	r.keys("Enter")
+	r.waitFor("┃ Client secret expiry", "24 months")
+	r.keys("Enter")
+	r.waitFor("┃ Supported account types", "Work/school + personal accounts")
+	r.keys("Enter")
+	r.waitFor("┃ API permissions", "Documented")
+	r.keys("Enter")
+	r.waitFor("┃ Tenant field in Appmixer")
+	r.keys("Enter")
+	r.waitFor("┃ Grant admin consent now?")
+	r.keys("Enter")
 
 	// Every plan: read it, apply it, until the summary.
 	var planned []string
@@ -158,7 +160,29 @@ func TestE2EDemoInTmux(t *testing.T) {
 		t.Errorf("summary lacks the client ID:\n%s", scr)
 	}
 	r.keys("End")
-	r.waitFor("rotate-secret", "status")
+	r.waitFor("rotate-secret", "status", "m menu")
+
+	// The start menu within the same run (the demo's emulators live in this
+	// process, so a second run would start fresh): status, then teardown.
+	r.keys("m")
+	scr = r.waitFor("What would you like to do?", "5  Tear down")
+	if !regexp.MustCompile(`Client ID\s+[0-9a-f]{8}-`).MatchString(scr) {
+		t.Errorf("menu does not name the existing setup's client ID:\n%s", scr)
+	}
+	r.keys("2")
+	scr = r.waitFor("✓ All", "checks passed", "✓ Secret works")
+	r.keys("m")
+	r.waitFor("What would you like to do?")
+	r.keys("5")
+	r.waitFor("To delete it, type the app's name: Appmixer", "esc keep the app")
+	r.keys("-l", "Appmixr")
+	r.keys("Enter")
+	r.waitFor(`"Appmixr" is not the app's name`)
+	r.keys("-l", "Appmixer")
+	r.keys("Enter")
+	r.waitFor("Clear Appmixer's keys", "enter apply")
+	r.keys("Enter")
+	r.waitFor("✓ Torn down", "Removed app")
 	r.keys("Enter")
 
 	// Exit 0, read from the file the shell wrote after the program ended.

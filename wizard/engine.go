@@ -27,8 +27,11 @@ const (
 type engine struct {
 	ctx context.Context
 
-	mu      sync.Mutex
+	sendMu  sync.Mutex // orders messages; never held by the Update loop
 	send    func(tea.Msg)
+	pending []tea.Msg // posted before the program was there (tests start it later)
+
+	mu      sync.Mutex
 	base    *steps.State // the signed-in sessions
 	cur     *steps.State // the current (or last) action's state
 	curAct  Command
@@ -38,18 +41,25 @@ type engine struct {
 }
 
 func (e *engine) setSend(f func(tea.Msg)) {
-	e.mu.Lock()
+	e.sendMu.Lock()
+	defer e.sendMu.Unlock()
 	e.send = f
-	e.mu.Unlock()
-}
-
-func (e *engine) post(msg tea.Msg) {
-	e.mu.Lock()
-	f := e.send
-	e.mu.Unlock()
-	if f != nil {
+	for _, msg := range e.pending {
 		f(msg)
 	}
+	e.pending = nil
+}
+
+// post hands a message to the program. Only the runner's goroutines call it,
+// so holding sendMu while Program.Send waits for the loop cannot deadlock.
+func (e *engine) post(msg tea.Msg) {
+	e.sendMu.Lock()
+	defer e.sendMu.Unlock()
+	if e.send == nil {
+		e.pending = append(e.pending, msg)
+		return
+	}
+	e.send(msg)
 }
 
 // start launches an action (or a retry of the last one) and returns at once.

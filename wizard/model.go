@@ -70,6 +70,7 @@ type config struct {
 	cmdName   string             // how the summary names the program
 	skipForm  bool               // inputs complete: run the setup at once (tests, resumed runs)
 	startWith Command            // a lifecycle command to run right after the sign-in (no menu)
+	signInNow bool               // the sign-in inputs are complete: sign in without the form
 }
 
 type model struct {
@@ -134,9 +135,12 @@ func newModel(cfg config) *model {
 	}
 	m.spin.Style = m.st.current
 	m.ans = answersFrom(cfg.opts)
-	if cfg.skipForm {
+	switch {
+	case cfg.skipForm:
 		m.phase, m.action = phaseRun, Command{Name: actSetup}
-	} else {
+	case cfg.signInNow:
+		m.phase, m.action = phaseRun, Command{Name: actSignIn}
+	default:
 		m.form, m.formKind = newSignInForm(m.ans), formSignIn
 	}
 	return m

@@ -61,6 +61,16 @@ func RunTUICommand(ctx context.Context, c Command, o steps.Options, ui UI) error
 	return err
 }
 
+// signInComplete: flags or env give everything the sign-in needs, so a
+// command given on the command line signs in without asking (Azure's method
+// defaults to the device code).
+func signInComplete(o steps.Options) bool {
+	if validateURL(o.AppmixerURL) != nil {
+		return false
+	}
+	return !o.AppmixerToken.IsZero() || (o.AppmixerUsername != "" && !o.AppmixerPassword.IsZero())
+}
+
 func (ui UI) withDefaults() UI {
 	if ui.In == nil {
 		ui.In = os.Stdin
@@ -109,6 +119,7 @@ func runProgram(ctx context.Context, o steps.Options, ui UI, startWith Command) 
 		demo:      ui.Demo,
 		cmdName:   programName(),
 		startWith: startWith,
+		signInNow: startWith.Name != "" && signInComplete(o),
 	})
 	p := tea.NewProgram(m, tea.WithInput(ui.In), tea.WithOutput(ui.Out), tea.WithContext(ctx))
 	eng.setSend(p.Send)

@@ -1,0 +1,269 @@
+package wizard
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer"
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+// liveTUI is the real model and engine on the emulators of a cmdEnv (an
+// existing setup), under teatest + vt.
+func liveTUI(t *testing.T, e *cmdEnv, startWith Command) *screen {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	eng := &engine{ctx: ctx}
+	first := startWith
+	if first.Name == "" {
+		first.Name = actSetup
+	}
+	m := newModel(config{
+		opts: e.opts, infos: flowInfos(first, e.opts), infosFor: flowInfos,
+		start: eng.start, cancel: cancel,
+		now: func() time.Time { return fixedNow }, cmdName: "msconnector-wizard", startWith: startWith,
+		signInNow: startWith.Name != "" && signInComplete(e.opts), // as runProgram does
+	})
+	s := newScreen(t, m, 80, 24)
+	eng.setSend(s.tm.Send)
+	t.Cleanup(func() { cancel(); waitOrGiveUp(&eng.wg, 5*time.Second) })
+	return s
+}
+
+// signInForm answers the pre-filled sign-in questions with Enter.
+func (s *screen) signInForm() {
+	s.t.Helper()
+	for _, field := range []string{"┃ Appmixer API URL", "┃ Appmixer admin username", "┃ Appmixer admin password", "┃ Sign in to Azure with", "┃ Azure tenant"} {
+		s.waitFor(field)
+		s.key("enter")
+	}
+}
+
+var (
+	guidShape = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	dayShape  = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+	daysShape = regexp.MustCompile(`in \d+ days`)
+)
+
+// scrub makes a live screen stable for a golden file: the emulators' URL,
+// IDs, dates and the secret's random hint are replaced by fixed text.
+func scrubber(e *cmdEnv) func(string) string {
+	hint := e.secret()[:3] + "…" // taken now: teardown removes the secret
+	return func(scr string) string { return scrub(e, hint, scr) }
+}
+
+func scrub(e *cmdEnv, hint, scr string) string {
+	scr = strings.ReplaceAll(scr, e.amx.URL, "https://127.0.0.1:PORT")
+	scr = strings.ReplaceAll(scr, hint, "***…")
+	scr = guidShape.ReplaceAllString(scr, "00000000-0000-0000-0000-000000000000")
+	scr = dayShape.ReplaceAllString(scr, "YYYY-MM-DD")
+	return daysShape.ReplaceAllString(scr, "in N days")
+}
+
+func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
+	e := newCmdEnv(t)
+	app := e.az.Applications()[0]
+	scrub := scrubber(e)
+	s := liveTUI(t, e, Command{})
+	s.signInForm()
+
+	// An existing setup: the start menu, not the setup questions.
+	scr := s.waitFor("What would you like to do?", "Client ID     "+app.AppID, "5  Tear down", "› 1  Set up")
+	s.golden("menu", scrub(scr))
+
+	s.key("down")
+	scr = s.waitFor("› 2  Check status")
+	s.key("enter")
+	scr = s.waitFor("✓ All", "checks passed", "✓ Secret works", "m menu")
+	s.golden("status", scrub(scr))
+	if n := e.writes(); n != 0 {
+		t.Fatalf("status wrote %d times", n)
+	}
+
+	// Back to the menu; tear down; a wrong name is refused and keeps the app.
+	s.key("m")
+	s.waitFor("What would you like to do?")
+	s.key("5")
+	scr = s.waitFor("Delete the app", "To delete it, type the app's name: Appmixer", "esc keep the app")
+	s.golden("teardown-confirm", scrub(scr))
+	s.key("appmixer") // wrong case: not the exact name
+	s.key("enter")
+	scr = s.waitFor(`"appmixer" is not the app's name`)
+	s.golden("teardown-refused", scrub(scr))
+	s.key("y") // the plan screen's apply keys are just letters here
+	s.key("enter")
+	s.waitFor(`"y" is not the app's name`)
+	if len(e.az.Applications()) != 1 || e.writes() != 0 {
+		t.Fatalf("a refused name changed something: %d apps, %d writes", len(e.az.Applications()), e.writes())
+	}
+
+	// esc keeps the app and returns to the menu.
+	s.key("esc")
+	s.waitFor("What would you like to do?", "Teardown stopped at your request")
+	if len(e.az.Applications()) != 1 || e.writes() != 0 {
+		t.Fatal("esc at the teardown changed something")
+	}
+
+	// The right name proceeds; the Appmixer plan is an ordinary confirm.
+	s.key("5")
+	s.waitFor("To delete it, type the app's name: Appmixer")
+	s.key("Appmixer")
+	s.key("enter")
+	s.waitFor("Clear Appmixer's keys", "appmixer:microsoft clientSecret", "Kept in appmixer:microsoft: customerKey", "enter apply")
+	s.key("enter")
+	scr = s.waitFor("✓ Torn down", "Removed app \"Appmixer\"")
+	s.golden("teardown-done", scrub(scr))
+	s.key("enter")
+
+	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
+	if !fm.completed || fm.err != nil || fm.action.Name != "teardown" || fm.found.clientID != "" {
+		t.Fatalf("final: completed=%v err=%v action=%q clientID=%q", fm.completed, fm.err, fm.action.Name, fm.found.clientID)
+	}
+	if _, err := fm.outcome(steps.Summary{}); err != nil {
+		t.Fatalf("outcome: %v", err)
+	}
+	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
+	if n := len(e.az.Applications()); n != 0 || len(cfg) != 1 || cfg["customerKey"] != "keep me" {
+		t.Fatalf("after teardown: %d apps, config keys %d (want only customerKey)", n, len(cfg))
+	}
+	for _, sp := range e.az.ServicePrincipals() { // the seeded ones (Graph, the automation app) stay
+		if sp.AppID == app.AppID {
+			t.Fatal("the app's service principal is left")
+		}
+	}
+}
+
+func TestStatusCommandInTUIOnExpiredSecret(t *testing.T) {
+	e := newCmdEnv(t)
+	app := e.az.Applications()[0]
+	e.az.MutateApplication(app.AppID, func(a *azuretest.Application) {
+		a.PasswordCredentials[0].StartDateTime = time.Now().AddDate(-2, 0, 0)
+		a.PasswordCredentials[0].EndDateTime = time.Now().Add(-time.Hour)
+	})
+	s := liveTUI(t, e, Command{Name: "status"}) // flags complete: no sign-in form
+	scr := s.waitFor("problem(s)", "Secret expiry", "expired on")
+	if strings.Contains(scr, "What would you like to do?") {
+		t.Fatal("a command given on the command line must not show the menu")
+	}
+	s.key("enter")
+	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
+	_, err := fm.outcome(steps.Summary{})
+	if err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("outcome = %v, want the status error naming the expired secret (exit 1)", err)
+	}
+	if e.writes() != 0 {
+		t.Fatal("status wrote")
+	}
+}
+
+func TestMenuTenantToggleAndRotate(t *testing.T) {
+	e := newCmdEnv(t)
+	old := e.secret()
+	s := liveTUI(t, e, Command{})
+	s.signInForm()
+	s.waitFor("4  Tenant field: turn on")
+	s.key("4")
+	s.waitFor("Tenant field", "enter apply")
+	s.key("enter")
+	scr := s.waitFor("✓ Tenant field is on", e.az.TenantID)
+	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
+	if cfg["microsoftTenant"] != "true" {
+		t.Fatalf("microsoftTenant = %v after turning the field on", cfg["microsoftTenant"])
+	}
+	s.key("m")
+	s.waitFor("4  Tenant field: turn off") // the menu follows what Appmixer now holds
+
+	s.key("3")
+	last := ""
+	deadline := time.Now().Add(15 * time.Second)
+	for { // apply each plan of the rotation once, until its result
+		scr = s.pump()
+		if strings.Contains(scr, "The secret is rotated") {
+			break
+		}
+		if strings.Contains(scr, "r retry") {
+			t.Fatalf("rotation failed:\n%s", scr)
+		}
+		if title := paneTitle(scr); strings.Contains(scr, "enter apply") && title != last {
+			last = title
+			s.key("enter")
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rotation never finished:\n%s", scr)
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval
+	}
+	now := e.secret()
+	app := e.az.Applications()[0]
+	if now == old || !e.az.SecretWorks(app.AppID, now) || len(app.PasswordCredentials) != 1 {
+		t.Fatalf("after rotation: new secret stored %v, works %v, %d credentials", now != old, e.az.SecretWorks(app.AppID, now), len(app.PasswordCredentials))
+	}
+	if strings.Contains(s.pump(), now[:6]) {
+		t.Fatal("more than the secret's hint is on screen")
+	}
+	s.key("enter")
+	s.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+func TestAccessibleTeardownNeedsTheExactName(t *testing.T) {
+	e := newCmdEnv(t)
+	run := func(typed string) (string, error) {
+		// URL, username, sign-in method, tenant: Enter keeps each; then the name; then apply the Appmixer plan.
+		in := strings.Repeat("\n", 4) + typed + "\n" + "a\n"
+		var out bytes.Buffer
+		err := RunTUICommand(context.Background(), Command{Name: "teardown"}, e.opts,
+			UI{In: oneByteReader{strings.NewReader(in)}, Out: &out, Accessible: true})
+		return out.String(), err
+	}
+	out, err := run("Appmixer app")
+	if !errors.Is(err, steps.ErrQuit) || !strings.Contains(out, "That is not the app's name: the app is kept") {
+		t.Fatalf("wrong name: err %v\n%s", err, out)
+	}
+	if len(e.az.Applications()) != 1 || e.writes() != 0 {
+		t.Fatal("a wrong name changed something")
+	}
+	out, err = run("Appmixer")
+	if err != nil {
+		t.Fatalf("right name: %v\n%s", err, out)
+	}
+	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
+	if len(e.az.Applications()) != 0 || len(cfg) != 1 || !strings.Contains(out, `Removed app "Appmixer"`) {
+		t.Fatalf("after teardown: %d apps, %d keys\n%s", len(e.az.Applications()), len(cfg), out)
+	}
+}
+
+func TestRunTUICommandUsageErrorBeforeAnyScreen(t *testing.T) {
+	var out bytes.Buffer
+	err := RunTUICommand(context.Background(), Command{Name: "tenant", Arg: "maybe"}, steps.Options{}, UI{In: strings.NewReader(""), Out: &out})
+	var usage UsageError
+	if !errors.As(err, &usage) || out.Len() != 0 {
+		t.Fatalf("err %v, output %q: want a UsageError and no screen", err, out.String())
+	}
+}
+
+func TestMenuQuitAfterAStoppedTeardownIsClean(t *testing.T) {
+	e := newCmdEnv(t)
+	s := liveTUI(t, e, Command{})
+	s.signInForm()
+	s.waitFor("What would you like to do?")
+	s.key("5")
+	s.waitFor("To delete it, type the app's name")
+	s.key("esc")
+	s.waitFor("Teardown stopped at your request")
+	s.key("q")
+	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
+	if _, err := fm.outcome(steps.Summary{}); err != nil {
+		t.Fatalf("quitting at the menu: %v, want a clean exit", err)
+	}
+	if len(e.az.Applications()) != 1 || e.writes() != 0 {
+		t.Fatal("the stopped teardown changed something")
+	}
+}
