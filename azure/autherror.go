@@ -138,8 +138,10 @@ func newAuthErrorRec(op string, err error, rec *authRecorder) error {
 	if ae.Description == "" && ae.OAuthError == "" {
 		// azidentity's first line can end at "server response error:"; say what happened instead.
 		switch line := strings.TrimSpace(firstLine(err.Error())); {
-		case errors.Is(err, context.DeadlineExceeded):
+		case errors.Is(err, context.DeadlineExceeded), strings.Contains(err.Error(), context.DeadlineExceeded.Error()):
+			// azidentity flattens the cause into text, so errors.Is alone misses it.
 			ae.Description = "Entra ID did not answer in time"
+			ae.Hint = "timed out: check the network, proxy and authority host, then run again (--timeout sets the bound)"
 		case strings.HasSuffix(line, ":"):
 			ae.Description = strings.TrimSuffix(line, ":") + " (Entra ID gave no details)"
 		}

@@ -80,11 +80,14 @@ type model struct {
 	width, height int
 	phase         phase
 
-	ans       *answers
-	form      *huh.Form
-	formKind  formKind
-	urlStatus string // last live check shown under the URL input
-	opts      steps.Options
+	ans *answers
+
+	formPending bool              // the first form is being built (see formBuiltMsg)
+	early       []tea.KeyPressMsg // keys typed before it was ready
+	form        *huh.Form
+	formKind    formKind
+	urlStatus   string // last live check shown under the URL input
+	opts        steps.Options
 
 	action   Command     // what runs (or ran last): actSignIn, actSetup or a lifecycle command
 	signedIn bool        // both sign-ins done: the menu can be offered
@@ -141,18 +144,37 @@ func newModel(cfg config) *model {
 	case cfg.signInNow:
 		m.phase, m.action = phaseRun, Command{Name: actSignIn}
 	default:
-		m.form, m.formKind = newSignInForm(m.ans), formSignIn
+		m.formKind, m.formPending = formSignIn, true
 	}
 	return m
 }
 
+// formBuiltMsg carries the first form, built off the event loop: huh's forms
+// take milliseconds to build, and the first frame should not wait for them.
+type formBuiltMsg struct {
+	f    *huh.Form
+	kind formKind
+}
+
 func (m *model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.spin.Tick}
-	if m.form != nil {
-		cmds = append(cmds, m.form.Init())
+	if m.formPending {
+		ans, kind := m.ans, m.formKind
+		cmds = append(cmds, func() tea.Msg { return formBuiltMsg{newSignInForm(ans), kind} })
 	} else {
 		cmds = append(cmds, m.startRun())
 	}
+	return tea.Batch(cmds...)
+}
+
+// onFormBuilt shows the first form and replays the keys typed while it was built.
+func (m *model) onFormBuilt(msg formBuiltMsg) tea.Cmd {
+	m.formPending = false
+	cmds := []tea.Cmd{m.showForm(msg.f, msg.kind)}
+	for _, k := range m.early {
+		cmds = append(cmds, m.updateForm(k))
+	}
+	m.early = nil
 	return tea.Batch(cmds...)
 }
 
@@ -191,9 +213,15 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.typed += msg.Content
 		}
 		return m, nil
+	case formBuiltMsg:
+		return m, m.onFormBuilt(msg)
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
 			return m, m.quit(context.Canceled)
+		}
+		if m.formPending {
+			m.early = append(m.early, msg)
+			return m, nil
 		}
 	case spinner.TickMsg:
 		var cmd tea.Cmd
@@ -261,6 +289,9 @@ func (m *model) quit(err error) tea.Cmd {
 type formRefresh struct{}
 
 func (m *model) updateForm(msg tea.Msg) tea.Cmd {
+	if m.form == nil {
+		return nil // still being built; keys were kept for it
+	}
 	fm, cmd := m.form.Update(msg)
 	if f, ok := fm.(*huh.Form); ok {
 		m.form = f

@@ -121,7 +121,8 @@ func runProgram(ctx context.Context, o steps.Options, ui UI, startWith Command) 
 		startWith: startWith,
 		signInNow: startWith.Name != "" && signInComplete(o),
 	})
-	p := tea.NewProgram(m, tea.WithInput(ui.In), tea.WithOutput(ui.Out), tea.WithContext(ctx))
+	// 120 fps: bubbletea draws on its ticker, so the first frame waits at most ~8 ms.
+	p := tea.NewProgram(m, tea.WithInput(ui.In), tea.WithOutput(ui.Out), tea.WithContext(ctx), tea.WithFPS(120))
 	eng.setSend(p.Send)
 
 	final, err := p.Run()

@@ -117,7 +117,9 @@ func (m *model) paneLines() []string {
 	var body string
 	switch m.phase {
 	case phaseForm:
-		top = strings.Split(m.form.View(), "\n")
+		if m.form != nil {
+			top = strings.Split(m.form.View(), "\n")
+		}
 	case phaseRun:
 		top, body = m.runScreen(w)
 	case phaseError:
