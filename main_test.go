@@ -14,6 +14,7 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/emutest"
 )
 
 // runMain drives run() as the process would, with a fake environment.
@@ -75,16 +76,10 @@ func TestUsageErrors(t *testing.T) {
 
 // headlessEnv points a run at two emulators with a service principal sign-in.
 func headlessEnv(t *testing.T) (*azuretest.Server, *appmixertest.Server, map[string]string) {
-	az := azuretest.NewServer()
-	amx := appmixertest.NewServer()
-	t.Cleanup(func() { az.Close(); amx.Close() })
-	id, secret := az.AutomationCredentials()
-	for k, v := range map[string]string{"AZURE_TENANT_ID": az.TenantID, "AZURE_CLIENT_ID": id, "AZURE_CLIENT_SECRET": secret, "AZURE_AUTHORITY_HOST": az.URL} {
-		t.Setenv(k, v) // EnvironmentCredential reads the real environment
-	}
-	return az, amx, map[string]string{
-		"APPMIXER_URL": amx.URL, "APPMIXER_USERNAME": appmixertest.DefaultAdminUsername,
-		"APPMIXER_PASSWORD": appmixertest.DefaultAdminPassword, "AZURE_TENANT_ID": az.TenantID, "AZURE_AUTHORITY_HOST": az.URL,
+	w := emutest.Start(t)
+	return w.Az, w.Amx, map[string]string{
+		"APPMIXER_URL": w.Amx.URL, "APPMIXER_USERNAME": appmixertest.DefaultAdminUsername,
+		"APPMIXER_PASSWORD": appmixertest.DefaultAdminPassword, "AZURE_TENANT_ID": w.Az.TenantID, "AZURE_AUTHORITY_HOST": w.Az.URL,
 	}
 }
 

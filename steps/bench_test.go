@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
-	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -15,34 +13,6 @@ import (
 // scripts/bench measures wall time with latency and replication delay.
 //
 //	go test -run '^$' -bench . ./steps/
-
-// benchHarness is newHarness for a *testing.B (that helper takes a *testing.T).
-func benchHarness(b *testing.B) *harness {
-	b.Helper()
-	az := azuretest.NewServer()
-	amx := appmixertest.NewServer()
-	b.Cleanup(func() { az.Close(); amx.Close() })
-	id, secret := az.AutomationCredentials()
-	// EnvironmentCredential reads these (azidentity docs).
-	b.Setenv("AZURE_TENANT_ID", az.TenantID)
-	b.Setenv("AZURE_CLIENT_ID", id)
-	b.Setenv("AZURE_CLIENT_SECRET", secret)
-	b.Setenv("AZURE_AUTHORITY_HOST", az.URL)
-	return &harness{az: az, amx: amx, opts: steps.Options{
-		AppmixerURL:      amx.URL,
-		AppmixerUsername: appmixertest.DefaultAdminUsername,
-		AppmixerPassword: steps.NewSecret(appmixertest.DefaultAdminPassword),
-		AppmixerHTTP:     amx.Client(),
-		AuthMethod:       "environment",
-		Tenant:           az.TenantID,
-		AuthorityHost:    az.URL,
-		GraphURL:         az.URL,
-		AzureHTTP:        az.Client(),
-		StateDir:         b.TempDir(),
-		Timeout:          5 * time.Second,
-		WaitTimeout:      20 * time.Second,
-	}}
-}
 
 // benchRun walks the setup flow once with a fresh State, as a new process would.
 func benchRun(b *testing.B, h *harness) {
@@ -61,7 +31,7 @@ func BenchmarkFreshSetup(b *testing.B) {
 	var calls, writes int
 	for b.Loop() {
 		b.StopTimer()
-		h := benchHarness(b)
+		h := newHarness(b)
 		b.StartTimer()
 		benchRun(b, h)
 		b.StopTimer()
@@ -80,7 +50,7 @@ func BenchmarkFreshSetup(b *testing.B) {
 
 // BenchmarkRerun: the same setup run again with nothing to do; it must not write.
 func BenchmarkRerun(b *testing.B) {
-	h := benchHarness(b)
+	h := newHarness(b)
 	benchRun(b, h)
 	var calls int
 	for b.Loop() {

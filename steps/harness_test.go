@@ -11,43 +11,24 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/emutest"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
 // harness is one Azure tenant and one Appmixer, both emulated over TLS, and
 // the options a headless run against them would get.
 type harness struct {
-	t    *testing.T
+	t    testing.TB
+	w    *emutest.World
 	az   *azuretest.Server
 	amx  *appmixertest.Server
 	opts steps.Options
 }
 
-func newHarness(t *testing.T, azOpts ...azuretest.Option) *harness {
+func newHarness(t testing.TB, azOpts ...azuretest.Option) *harness {
 	t.Helper()
-	az := azuretest.NewServer(azOpts...)
-	amx := appmixertest.NewServer()
-	t.Cleanup(func() { az.Close(); amx.Close() })
-	id, secret := az.AutomationCredentials()
-	// EnvironmentCredential reads these (azidentity docs); process-wide, so no t.Parallel here.
-	t.Setenv("AZURE_TENANT_ID", az.TenantID)
-	t.Setenv("AZURE_CLIENT_ID", id)
-	t.Setenv("AZURE_CLIENT_SECRET", secret)
-	t.Setenv("AZURE_AUTHORITY_HOST", az.URL)
-	return &harness{t: t, az: az, amx: amx, opts: steps.Options{
-		AppmixerURL:      amx.URL,
-		AppmixerUsername: appmixertest.DefaultAdminUsername,
-		AppmixerPassword: steps.NewSecret(appmixertest.DefaultAdminPassword),
-		AppmixerHTTP:     amx.Client(),
-		AuthMethod:       "environment",
-		Tenant:           az.TenantID,
-		AuthorityHost:    az.URL,
-		GraphURL:         az.URL,
-		AzureHTTP:        az.Client(),
-		StateDir:         t.TempDir(),
-		Timeout:          5 * time.Second,
-		WaitTimeout:      20 * time.Second,
-	}}
+	w := emutest.Start(t, azOpts...)
+	return &harness{t: t, w: w, az: w.Az, amx: w.Amx, opts: w.Options(t.TempDir())}
 }
 
 // run walks the setup flow headless (every plan applied) with a fresh State,
@@ -76,19 +57,7 @@ func (h *harness) mustRun(mod ...func(*steps.Options)) *steps.State {
 }
 
 // stored is Appmixer's appmixer:microsoft object as strings.
-func (h *harness) stored() appmixer.Config {
-	h.t.Helper()
-	raw, ok := h.amx.ServiceConfig(appmixer.ServiceID)
-	if !ok {
-		return nil
-	}
-	out := appmixer.Config{}
-	for k, v := range raw {
-		s, _ := v.(string)
-		out[k] = s
-	}
-	return out
-}
+func (h *harness) stored() appmixer.Config { return h.w.Stored() }
 
 func (h *harness) onlyApp() azuretest.Application {
 	h.t.Helper()
@@ -99,29 +68,11 @@ func (h *harness) onlyApp() azuretest.Application {
 	return apps[0]
 }
 
-// calls counts requests to both emulators that were not caused by an injected
-// fault or a replication-delay answer; writes counts the writes among them.
-func (h *harness) calls() (calls, writes int) {
-	for _, r := range h.az.Requests() {
-		if !r.Faulted {
-			calls++
-			if r.Write {
-				writes++
-			}
-		}
-	}
-	for _, r := range h.amx.Requests() {
-		if !r.Faulted {
-			calls++
-			if r.Write {
-				writes++
-			}
-		}
-	}
-	return calls, writes
-}
+// calls counts round trips not caused by injected faults or replication
+// delay, and the writes among them.
+func (h *harness) calls() (calls, writes int) { return h.w.Calls() }
 
-func (h *harness) resetLogs() { h.az.ResetRequests(); h.amx.ResetRequests() }
+func (h *harness) resetLogs() { h.w.ResetLogs() }
 
 // filesContain reports whether any file under dir holds needle.
 func filesContain(t *testing.T, dir, needle string) bool {

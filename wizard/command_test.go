@@ -13,12 +13,14 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/emutest"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
 // cmdEnv is one emulated Azure tenant and Appmixer, set up once by a headless setup run.
 type cmdEnv struct {
 	t    *testing.T
+	w    *emutest.World
 	az   *azuretest.Server
 	amx  *appmixertest.Server
 	opts steps.Options
@@ -26,27 +28,14 @@ type cmdEnv struct {
 
 func newCmdEnv(t *testing.T) *cmdEnv {
 	t.Helper()
-	az, amx := azuretest.NewServer(), appmixertest.NewServer()
-	t.Cleanup(func() { az.Close(); amx.Close() })
-	id, secret := az.AutomationCredentials()
-	// EnvironmentCredential reads these (azidentity docs); process-wide, so no t.Parallel.
-	t.Setenv("AZURE_TENANT_ID", az.TenantID)
-	t.Setenv("AZURE_CLIENT_ID", id)
-	t.Setenv("AZURE_CLIENT_SECRET", secret)
-	t.Setenv("AZURE_AUTHORITY_HOST", az.URL)
-	amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
-	e := &cmdEnv{t: t, az: az, amx: amx, opts: steps.Options{
-		AppmixerURL: amx.URL, AppmixerUsername: appmixertest.DefaultAdminUsername,
-		AppmixerPassword: steps.NewSecret(appmixertest.DefaultAdminPassword), AppmixerHTTP: amx.Client(),
-		AuthMethod: "environment", Tenant: az.TenantID, AuthorityHost: az.URL, GraphURL: az.URL, AzureHTTP: az.Client(),
-		StateDir: t.TempDir(), Timeout: 5 * time.Second, WaitTimeout: 20 * time.Second,
-	}}
+	w := emutest.Start(t)
+	w.Amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
+	e := &cmdEnv{t: t, w: w, az: w.Az, amx: w.Amx, opts: w.Options(t.TempDir())}
 	var out bytes.Buffer
 	if _, err := RunHeadless(context.Background(), e.opts, steps.SetupFlow(e.opts), Headless{Out: &out, Err: &out}); err != nil {
 		t.Fatalf("setup: %v\n%s", err, out.String())
 	}
-	az.ResetRequests()
-	amx.ResetRequests()
+	w.ResetLogs()
 	return e
 }
 
@@ -56,20 +45,7 @@ func (e *cmdEnv) secret() string {
 	return s
 }
 
-func (e *cmdEnv) writes() int {
-	n := 0
-	for _, r := range e.az.Requests() {
-		if r.Write {
-			n++
-		}
-	}
-	for _, r := range e.amx.Requests() {
-		if r.Write {
-			n++
-		}
-	}
-	return n
-}
+func (e *cmdEnv) writes() int { return e.w.Writes() }
 
 func (e *cmdEnv) requests() int { return len(e.az.Requests()) + len(e.amx.Requests()) }
 
