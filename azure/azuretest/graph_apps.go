@@ -15,27 +15,9 @@ var appSelectable = keysOf(Application{}, "publisherDomain", "identifierUris", "
 // graphApplications routes /v1.0/applications[...].
 // Graph: learn.microsoft.com/graph/api/resources/application (methods).
 func (s *Server) graphApplications(w http.ResponseWriter, r *http.Request, key string, rest []string) {
-	if key == "" && len(rest) == 0 {
-		switch r.Method {
-		case http.MethodGet:
-			s.listApplications(w, r)
-		case http.MethodPost:
-			s.createApplication(w, r)
-		default:
-			methodNotAllowed(w, r)
-		}
+	by, ident, rest, ok := collectionRoute(w, r, "applications", key, rest, s.listApplications, s.createApplication)
+	if !ok {
 		return
-	}
-	by, ident := "id", ""
-	if key != "" {
-		v, ok := alternateKey(key)
-		if !ok {
-			writeGraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Bad key segment 'applications%s': use applications(appId='{appId}').", key))
-			return
-		}
-		by, ident = "appId", v
-	} else {
-		ident, rest = rest[0], rest[1:]
 	}
 	action := ""
 	if len(rest) == 1 {

@@ -20,27 +20,9 @@ var (
 // graphServicePrincipals routes /v1.0/servicePrincipals[...].
 // Graph: learn.microsoft.com/graph/api/resources/serviceprincipal (methods).
 func (s *Server) graphServicePrincipals(w http.ResponseWriter, r *http.Request, key string, rest []string) {
-	if key == "" && len(rest) == 0 {
-		switch r.Method {
-		case http.MethodGet:
-			s.listSPs(w, r)
-		case http.MethodPost:
-			s.createSP(w, r)
-		default:
-			methodNotAllowed(w, r)
-		}
+	by, ident, rest, ok := collectionRoute(w, r, "servicePrincipals", key, rest, s.listSPs, s.createSP)
+	if !ok {
 		return
-	}
-	by, ident := "id", ""
-	if key != "" {
-		v, ok := alternateKey(key)
-		if !ok {
-			writeGraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Bad key segment 'servicePrincipals%s': use servicePrincipals(appId='{appId}').", key))
-			return
-		}
-		by, ident = "appId", v
-	} else {
-		ident, rest = rest[0], rest[1:]
 	}
 	if len(rest) > 0 {
 		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", rest[0]))
@@ -215,4 +197,32 @@ func (s *Server) createSP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sps = append(s.sps, sp)
 	s.writeEntity(w, http.StatusCreated, "servicePrincipals", entityJSON(sp))
+}
+
+// collectionRoute serves GET (list) and POST (create) on a collection itself,
+// and otherwise resolves the addressed object: /{collection}/{id}/… or
+// /{collection}(appId='…')/… (Graph's alternate key). ok is false when the
+// request was answered here.
+func collectionRoute(w http.ResponseWriter, r *http.Request, collection, key string, rest []string,
+	list, create http.HandlerFunc) (by, ident string, remaining []string, ok bool) {
+	if key == "" && len(rest) == 0 {
+		switch r.Method {
+		case http.MethodGet:
+			list(w, r)
+		case http.MethodPost:
+			create(w, r)
+		default:
+			methodNotAllowed(w, r)
+		}
+		return "", "", nil, false
+	}
+	if key == "" {
+		return "id", rest[0], rest[1:], true
+	}
+	v, valid := alternateKey(key)
+	if !valid {
+		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Bad key segment '%s%s': use %s(appId='{appId}').", collection, key, collection))
+		return "", "", nil, false
+	}
+	return "appId", v, rest, true
 }
