@@ -90,24 +90,48 @@ func (rn *Runner) Run(ctx context.Context, s *State) ([]StepResult, error) {
 	return results, nil
 }
 
-// checkAll runs the Checks of one stage concurrently and returns the first
-// failure in stage order; every failure was reported as its own event.
+// checkAll runs the Checks of one stage concurrently. The first failure stops
+// the others (no point finishing a device-code sign-in when the Appmixer
+// password is wrong) and is returned; siblings stopped that way are reported
+// as skipped, not as failures of their own.
 func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 	if len(stage) == 1 {
 		return rn.check(ctx, s, stage[0])
 	}
-	errs := make([]error, len(stage))
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	var firstErr error
+	// fail records err as the stage's failure if it is the first; it stops the siblings.
+	fail := func(err error) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr != nil {
+			return false
+		}
+		firstErr = err
+		cancel()
+		return true
+	}
 	var wg sync.WaitGroup
-	for i, st := range stage {
-		wg.Go(func() { errs[i] = rn.check(ctx, s, st) })
+	for _, st := range stage {
+		wg.Go(func() {
+			start := time.Now()
+			rn.emit(Event{Step: st.Info(), Kind: EventChecking})
+			err := st.Check(sctx, s)
+			if err == nil {
+				return
+			}
+			err = fmt.Errorf("%s: %w", st.Info().Title, err)
+			if !fail(err) && sctx.Err() != nil && ctx.Err() == nil {
+				rn.emit(Event{Step: st.Info(), Kind: EventSkipped, Message: "stopped: another sign-in failed", Elapsed: time.Since(start)})
+				return
+			}
+			rn.emit(Event{Step: st.Info(), Kind: EventFailed, Err: err, Elapsed: time.Since(start)})
+		})
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return firstErr
 }
 
 func (rn *Runner) check(ctx context.Context, s *State, st Step) error {

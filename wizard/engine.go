@@ -101,6 +101,10 @@ func (e *engine) prepare(c Command, o steps.Options, retry bool) (*steps.State, 
 	if c.Name == actSignIn {
 		if e.base == nil {
 			e.base = steps.NewState(o)
+		} else if !retry {
+			// The person corrected the sign-in form: new inputs, and whichever
+			// sign-in already succeeded is kept.
+			e.base.Opts = steps.NewState(o).Opts
 		}
 		return e.base, steps.SetupFlow(e.base.Opts)[:1], nil, nil
 	}

@@ -462,6 +462,11 @@ func (m *model) updateError(msg tea.Msg) tea.Cmd {
 			}
 		}
 		m.err = nil
+		if m.action.Name == actSignIn && m.ans != nil {
+			// A sign-in failure is usually a wrong URL, password or tenant:
+			// show the answers again to fix them.
+			return m.showForm(newSignInForm(m.ans), formSignIn)
+		}
 		return m.launch(true)
 	case "q", "esc":
 		return m.quit(m.err)

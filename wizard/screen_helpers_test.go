@@ -109,6 +109,8 @@ func (s *screen) key(k string) {
 		s.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	case "ctrl+c":
 		s.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	case "ctrl+u":
+		s.tm.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
 	case "down":
 		s.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
 	case "esc":
