@@ -125,3 +125,13 @@ func TestTenantFieldOffRemovesTheKeyOnly(t *testing.T) {
 		t.Fatalf("config after --tenant-field off: %v", cfg.Masked())
 	}
 }
+
+// However it was asked for (the TUI offers "off" next to single tenant), a
+// single-tenant app gets the tenant field: without it no connection works.
+func TestSingleTenantKeepsTheTenantFieldEvenWhenOffIsAsked(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun(func(o *steps.Options) { o.Audience = "single-tenant"; o.TenantField = steps.TenantFieldOff })
+	if got := h.stored()["microsoftTenant"]; got != "true" {
+		t.Fatalf("microsoftTenant = %q, want true", got)
+	}
+}

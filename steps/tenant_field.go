@@ -26,7 +26,8 @@ const tenantKey = "microsoftTenant"
 func wantedTenantField(s *State) (*bool, string) {
 	on, off := true, false
 	switch {
-	case wantedAudience(s) == "AzureADMyOrg" && s.Opts.TenantField != TenantFieldOff:
+	case wantedAudience(s) == "AzureADMyOrg":
+		// Even when "off" was asked for: without the field the connection cannot work.
 		return &on, "a single-tenant app cannot use Microsoft's common endpoint, so users must enter the tenant ID " + s.TenantID
 	case s.Opts.TenantField == TenantFieldOn:
 		return &on, ""
