@@ -14,6 +14,10 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 )
 
 // DefaultTimeout bounds each HTTP request when Options.Timeout is 0.
@@ -32,7 +36,7 @@ type Options struct {
 // Client talks to the Appmixer REST API. It is safe for concurrent use.
 type Client struct {
 	api     *url.URL
-	hc      *http.Client
+	pl      runtime.Pipeline
 	timeout time.Duration
 
 	mu                 sync.Mutex
@@ -59,7 +63,15 @@ func New(api *url.URL, o Options) *Client {
 	if t <= 0 {
 		t = DefaultTimeout
 	}
-	return &Client{api: &u, hc: &hc, timeout: t, raw: map[string]map[string]json.RawMessage{}}
+	// azcore's pipeline gives the same retries as the Graph client: 429 and 5xx
+	// answers and cut connections, honouring Retry-After, with short back-off.
+	// Creating requests opt out per call (see send).
+	pl := runtime.NewPipeline("msconnector-wizard", "v1", runtime.PipelineOptions{}, &policy.ClientOptions{
+		Transport: &hc,
+		Retry:     policy.RetryOptions{MaxRetries: 3, TryTimeout: t, RetryDelay: 200 * time.Millisecond, MaxRetryDelay: 10 * time.Second},
+		Telemetry: policy.TelemetryOptions{Disabled: true},
+	})
+	return &Client{api: &u, pl: pl, timeout: t, raw: map[string]map[string]json.RawMessage{}}
 }
 
 // API returns a copy of the API base URL.
@@ -83,26 +95,34 @@ type response struct {
 	body   []byte
 }
 
-// send performs one HTTP exchange bounded by the client's timeout.
+// send performs one exchange, retried by azcore where that is safe. A POST
+// (sign-in, create) is retried only on 429, where the server did not act on it;
+// a cut connection or 5xx may have created the object already.
 func (c *Client) send(parent context.Context, r request, token string) (response, error) {
-	ctx, cancel := context.WithTimeout(parent, c.timeout)
+	// The bound covers every try and back-off, so a silent server ends the call
+	// within a few timeouts, never hangs.
+	ctx, cancel := context.WithTimeout(parent, 4*c.timeout)
 	defer cancel()
-	var rd io.Reader
-	if r.body != nil {
-		rd = bytes.NewReader(r.body)
+	if r.method == http.MethodPost {
+		ctx = policy.WithRetryOptions(ctx, policy.RetryOptions{MaxRetries: 3, TryTimeout: c.timeout, RetryDelay: 200 * time.Millisecond,
+			MaxRetryDelay: 10 * time.Second, ShouldRetry: func(resp *http.Response, err error) bool {
+				return err == nil && resp != nil && resp.StatusCode == http.StatusTooManyRequests
+			}})
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, c.api.String()+r.path, rd)
+	req, err := runtime.NewRequest(ctx, r.method, c.api.String()+r.path)
 	if err != nil {
 		return response{}, fmt.Errorf("building Appmixer request %s: %w", r, err)
 	}
-	req.Header.Set("Accept", "application/json")
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	req.Raw().Header.Set("Accept", "application/json")
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		req.Raw().Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := c.hc.Do(req)
+	if r.body != nil {
+		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(r.body)), "application/json"); err != nil {
+			return response{}, fmt.Errorf("building Appmixer request %s: %w", r, err)
+		}
+	}
+	resp, err := c.pl.Do(req)
 	if err != nil {
 		return response{}, c.transportError(parent, r, err)
 	}

@@ -308,7 +308,9 @@ func TestHangingServerHitsTimeout(t *testing.T) {
 	if err := c.Login(ctx, adminUser, adminPass); err != nil {
 		t.Fatal(err)
 	}
-	srv.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Hang: true})
+	// PUT replaces the whole object, so a try that timed out is simply tried
+	// again; a server that never answers ends the call within a few timeouts.
+	srv.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Hang: true, Times: 10})
 	srv.SetServiceConfig(appmixer.ServiceID, map[string]any{})
 	start := time.Now()
 	err := c.ReplaceServiceConfig(ctx, appmixer.ServiceID, appmixer.Config{"clientId": "a"})
@@ -319,8 +321,8 @@ func TestHangingServerHitsTimeout(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err does not wrap context.DeadlineExceeded: %v", err)
 	}
-	if elapsed > 2*time.Second {
-		t.Errorf("took %s, want about %s", elapsed, timeout)
+	if elapsed > 4*timeout+time.Second {
+		t.Errorf("took %s, want at most about 4 × %s", elapsed, timeout)
 	}
 	if got, _ := srv.ServiceConfig(appmixer.ServiceID); len(got) != 0 {
 		t.Errorf("hung PUT was applied: %v", got)
@@ -381,7 +383,13 @@ func TestServerErrorStatus(t *testing.T) {
 	if err := c.Login(ctx, adminUser, adminPass); err != nil {
 		t.Fatal(err)
 	}
+	// One 503 is retried (a GET is safe to repeat) and the call succeeds.
 	srv.AddFault(appmixertest.Fault{Route: "GET /service-config/{id}", Status: 503})
+	if _, _, err := c.GetServiceConfig(ctx, appmixer.ServiceID); err != nil {
+		t.Fatalf("a single 503 should be retried: %v", err)
+	}
+	// A server that keeps failing gives up with an error that says what to do.
+	srv.AddFault(appmixertest.Fault{Route: "GET /service-config/{id}", Status: 503, Times: 10})
 	_, _, err := c.GetServiceConfig(ctx, appmixer.ServiceID)
 	var apiErr *appmixer.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || !strings.Contains(err.Error(), "try again") {
@@ -435,4 +443,31 @@ func TestUntrustedCertificate(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	assertNoSecrets(t, err, adminPass)
+}
+
+// A creating POST is not repeated after a 5xx or a cut connection (the object
+// may exist already), but a 429 (not acted on) is.
+func TestCreatingPostIsRetriedOnlyOn429(t *testing.T) {
+	srv := startServer(t)
+	c := newClient(t, srv, 2*time.Second)
+	ctx := context.Background()
+	if err := c.Login(ctx, adminUser, adminPass); err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(appmixertest.Fault{Route: "POST /service-config", Status: 503})
+	srv.ResetRequests()
+	if err := c.CreateServiceConfig(ctx, appmixer.ServiceID, appmixer.Config{"clientId": "a"}); err == nil {
+		t.Fatal("a 503 on create should be an error, not a silent retry")
+	}
+	if n, _ := countRoute(srv.Requests(), "POST /service-config"); n != 1 {
+		t.Fatalf("create sent %d times after a 503, want 1", n)
+	}
+	srv.AddFault(appmixertest.Fault{Route: "POST /service-config", Status: 429})
+	srv.ResetRequests()
+	if err := c.CreateServiceConfig(ctx, appmixer.ServiceID, appmixer.Config{"clientId": "a"}); err != nil {
+		t.Fatalf("a 429 on create should be retried: %v", err)
+	}
+	if n, _ := countRoute(srv.Requests(), "POST /service-config"); n != 2 {
+		t.Fatalf("create sent %d times after a 429, want 2", n)
+	}
 }
