@@ -43,18 +43,15 @@ func (ClientSecret) Project(s *State) {
 // orphanSecrets are credentials an earlier run minted but never stored in Appmixer.
 func orphanSecrets(s *State) []azure.PasswordCredential {
 	e := s.Journal.Entry()
-	if s.App == nil || e.AppID != s.App.AppID || len(e.Pending) == 0 {
+	if s.App == nil || len(e.Pending) == 0 {
 		return nil
 	}
-	var keep string
-	if s.stored.works {
-		if c := storedCredential(s); c != nil {
-			keep = c.KeyID
-		}
-	}
+	e.Pending = slices.DeleteFunc(e.Pending, func(p PendingSecret) bool { return p.AppID != "" && p.AppID != s.App.AppID })
+	held := s.Config["clientSecret"]
 	var out []azure.PasswordCredential
 	for _, c := range s.App.PasswordCredentials {
-		if c.KeyID == keep || c.KeyID == s.SecretKeyID {
+		// Never the secret Appmixer may hold (its hint fits), whatever else is known.
+		if c.KeyID == s.SecretKeyID || hintFits(c, held) {
 			continue
 		}
 		if slices.ContainsFunc(e.Pending, func(p PendingSecret) bool { return p.KeyID == c.KeyID || p.DisplayName == c.DisplayName }) {
@@ -137,7 +134,7 @@ func createSecret(ctx context.Context, s *State) (Change, error) {
 // made is found by its unique name and removed.
 func mintSecret(ctx context.Context, s *State) (*azure.PasswordCredential, string, error) {
 	name := secretName(s)
-	if err := s.Journal.BeginSecret(name, s.Opts.Now()); err != nil {
+	if err := s.Journal.BeginSecret(s.App.AppID, name, s.Opts.Now()); err != nil {
 		return nil, "", fmt.Errorf("cannot record the new secret before creating it: %w", err)
 	}
 	end := s.Opts.SecretExpiry.End(s.Opts.Now())

@@ -69,7 +69,7 @@ func FuzzOpenJournal(f *testing.F) {
 		if err := j.RecordApp("app", "obj"); err != nil {
 			t.Fatalf("record after load: %v", err)
 		}
-		if err := j.BeginSecret("appmixer-wizard x", time.Now()); err != nil {
+		if err := j.BeginSecret("app", "appmixer-wizard x", time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if err := j.SecretStored("k2"); err != nil {

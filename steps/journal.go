@@ -41,6 +41,7 @@ type JournalEntry struct {
 
 // PendingSecret is a secret a run started to create.
 type PendingSecret struct {
+	AppID       string    `json:"appId,omitempty"` // the app it was made on
 	DisplayName string    `json:"displayName"`
 	KeyID       string    `json:"keyId,omitempty"` // "" until addPassword answered
 	Created     time.Time `json:"created"`
@@ -117,20 +118,25 @@ func (j *Journal) StoredKeyID(appID string) string {
 	return ""
 }
 
-// RecordApp notes the app in use.
+// RecordApp notes the app in use; unchanged, it writes nothing. Another app
+// makes the recorded stored key meaningless, but the pending secrets of the
+// previous app are kept: they are still leftovers to clean up there.
 func (j *Journal) RecordApp(appID, objectID string) error {
+	if e := j.Entry(); e.AppID == appID && e.ObjectID == objectID {
+		return nil
+	}
 	return j.update(func(e *JournalEntry) {
 		if e.AppID != appID {
-			*e = JournalEntry{}
+			e.StoredKeyID = ""
 		}
 		e.AppID, e.ObjectID = appID, objectID
 	})
 }
 
 // BeginSecret is written before addPassword, so a crash during the call leaves a trace.
-func (j *Journal) BeginSecret(displayName string, now time.Time) error {
+func (j *Journal) BeginSecret(appID, displayName string, now time.Time) error {
 	return j.update(func(e *JournalEntry) {
-		e.Pending = append(e.Pending, PendingSecret{DisplayName: displayName, Created: now})
+		e.Pending = append(e.Pending, PendingSecret{AppID: appID, DisplayName: displayName, Created: now})
 	})
 }
 

@@ -49,7 +49,10 @@ func (f FindSetup) Check(ctx context.Context, s *State) error {
 	}
 	s.App = app
 	adoptAudience(s)
-	return nil
+	if app == nil {
+		return nil
+	}
+	return s.Journal.RecordApp(app.AppID, app.ID)
 }
 
 // locateSetupApp returns nil (no error) when no candidate exists any more.

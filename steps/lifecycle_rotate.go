@@ -170,15 +170,22 @@ func (RemoveOldSecrets) Info() Info {
 
 func (RemoveOldSecrets) Check(context.Context, *State) error { return nil }
 
-// oldSecrets splits the app's other secrets into ours (removable) and theirs.
-func oldSecrets(s *State) (ours, theirs []azure.PasswordCredential) {
+// oldSecrets splits the app's other secrets into the ones this rotation
+// replaces (removable) and the rest. Removable: the secret Appmixer held before,
+// when this tool made it, and this tool's unused leftovers recorded in the
+// journal. Another of this tool's secrets may serve a second Appmixer that
+// shares the app (staging and production in one tenant), so it is kept.
+func oldSecrets(s *State, r *rotation) (ours, theirs []azure.PasswordCredential) {
 	if s.App == nil {
 		return nil, nil
 	}
+	pending := s.Journal.Entry().Pending
 	for _, c := range s.App.PasswordCredentials {
+		mine := strings.HasPrefix(c.DisplayName, SecretNamePrefix)
+		leftover := slices.ContainsFunc(pending, func(p PendingSecret) bool { return p.KeyID == c.KeyID || p.DisplayName == c.DisplayName })
 		switch {
 		case c.KeyID == s.SecretKeyID && s.SecretNew:
-		case strings.HasPrefix(c.DisplayName, SecretNamePrefix):
+		case mine && (c.KeyID == r.oldKeyID || leftover):
 			ours = append(ours, c)
 		default:
 			theirs = append(theirs, c)
@@ -193,10 +200,14 @@ func describeCred(c azure.PasswordCredential) string {
 }
 
 func (rm RemoveOldSecrets) Plan(s *State) Plan {
-	ours, theirs := oldSecrets(s)
+	ours, theirs := oldSecrets(s, rm.r)
 	var p Plan
 	for _, c := range theirs {
-		p.Found = append(p.Found, "keeping "+describeCred(c)+": not created by this tool")
+		why := "not created by this tool"
+		if strings.HasPrefix(c.DisplayName, SecretNamePrefix) {
+			why = "not the one Appmixer held (another Appmixer may use it; delete it in the portal if not)"
+		}
+		p.Found = append(p.Found, "keeping "+describeCred(c)+": "+why)
 	}
 	if rm.r.keepOld {
 		for _, c := range ours {
@@ -218,7 +229,7 @@ func (rm RemoveOldSecrets) Apply(ctx context.Context, s *State) ([]Change, error
 	if !s.SecretNew || s.Config["clientSecret"] != s.Secret.Reveal() {
 		return nil, errors.New("Appmixer does not hold the new secret, so no old secret was removed: run status")
 	}
-	ours, _ := oldSecrets(s)
+	ours, _ := oldSecrets(s, rm.r)
 	var changed []Change
 	for _, c := range ours {
 		if err := s.Graph.RemovePassword(ctx, s.App.ID, c.KeyID); err != nil {

@@ -108,7 +108,11 @@ func (ClearAppmixer) wanted(s *State) (remove []string, dropObject bool, why str
 	if !s.ConfigExists {
 		return nil, false, ""
 	}
-	if id := s.Config["clientId"]; id != "" && s.App != nil && !strings.EqualFold(id, s.App.AppID) {
+	switch id := s.Config["clientId"]; {
+	case id != "" && s.App == nil:
+		// Not found here: a wrong --tenant must not wipe a working configuration.
+		return nil, false, "Appmixer's clientId " + id + " is not an app registration in tenant " + s.TenantID + ": its keys are kept; sign in to that app's tenant (--tenant) or pass --app-id"
+	case id != "" && !strings.EqualFold(id, s.App.AppID):
 		return nil, false, "Appmixer's clientId " + id + " belongs to another app: its keys are kept"
 	}
 	for _, k := range teardownKeys {

@@ -42,6 +42,7 @@ func (RegisterApp) Check(ctx context.Context, s *State) error {
 	}
 	if app != nil {
 		s.App = app
+		return s.Journal.RecordApp(app.AppID, app.ID) // its leftovers are cleaned up next time
 	}
 	return nil
 }
@@ -55,13 +56,15 @@ func findApp(ctx context.Context, s *State) (*azure.Application, error) {
 	if s.Opts.AppID != "" {
 		return namedApp(ctx, s)
 	}
+	// The app Appmixer uses comes first, whatever its name: status and
+	// rotate-secret act on it too. One lookup, as the name search would be.
+	stored := s.Config["clientId"]
+	if app, err := firstApp(ctx, s, stored); app != nil || err != nil {
+		return app, err
+	}
 	apps, err := s.Graph.FindApplications(ctx, azure.AppFilter{DisplayName: s.Opts.AppName})
 	if err != nil {
 		return nil, err
-	}
-	stored := s.Config["clientId"]
-	if i := slices.IndexFunc(apps, func(a azure.Application) bool { return stored != "" && a.AppID == stored }); i >= 0 {
-		return &apps[i], nil
 	}
 	tagged := slices.DeleteFunc(slices.Clone(apps), func(a azure.Application) bool { return !slices.Contains(a.Tags, AppTag) })
 	if len(tagged) > 0 {
@@ -69,7 +72,7 @@ func findApp(ctx context.Context, s *State) (*azure.Application, error) {
 	}
 	switch len(apps) {
 	case 0:
-		return firstApp(ctx, s, stored, s.Journal.AppID())
+		return firstApp(ctx, s, s.Journal.AppID())
 	case 1:
 		return &apps[0], nil
 	}

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"strings"
 	"context"
 	"slices"
 	"time"
@@ -59,18 +60,26 @@ func storedCredential(s *State) *azure.PasswordCredential {
 		return nil
 	}
 	creds := slices.Clone(s.App.PasswordCredentials)
+	// The journal's key counts only if its hint fits: the journal is written
+	// after the Appmixer write, so a lost answer can leave it one secret behind.
 	if k := s.Journal.StoredKeyID(s.App.AppID); k != "" {
-		if i := slices.IndexFunc(creds, func(c azure.PasswordCredential) bool { return c.KeyID == k }); i >= 0 {
+		if i := slices.IndexFunc(creds, func(c azure.PasswordCredential) bool { return c.KeyID == k && hintFits(c, secret) }); i >= 0 {
 			return &creds[i]
 		}
 	}
 	slices.SortFunc(creds, func(a, b azure.PasswordCredential) int { return a.EndDateTime.Compare(b.EndDateTime) })
 	for i, c := range creds {
-		if c.Hint != "" && len(secret) >= len(c.Hint) && secret[:len(c.Hint)] == c.Hint {
+		if hintFits(c, secret) {
 			return &creds[i]
 		}
 	}
 	return nil
+}
+
+// hintFits reports whether secret could be c's value: Graph's hint is its
+// first three characters.
+func hintFits(c azure.PasswordCredential, secret string) bool {
+	return c.Hint != "" && strings.HasPrefix(secret, c.Hint)
 }
 
 // keepStored reports whether Appmixer's secret works and lives long enough.

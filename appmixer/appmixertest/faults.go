@@ -27,6 +27,13 @@ func (s *Server) AddFault(f Fault) {
 	s.mu.Unlock()
 }
 
+// ClearFaults drops every queued fault not yet used up.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
 // Release unblocks every Hang fault in progress.
 func (s *Server) Release() {
 	s.mu.Lock()

@@ -1,0 +1,107 @@
+package steps_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/appmixer-tools/msconnector-wizard/appmixer"
+	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+// Cases where a careless run would break a working setup: each ends with
+// Appmixer holding a secret that works.
+
+// A rotation whose Appmixer write landed but whose answer (and read-back) was
+// lost leaves the journal one secret behind; the next setup must not take the
+// secret Appmixer now holds for an orphan.
+func TestStaleJournalNeverRemovesTheSecretAppmixerHolds(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	h.amx.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Status: http.StatusBadGateway, AfterApply: true, Times: 10})
+	h.amx.AddFault(appmixertest.Fault{Route: "GET /service-config/{id}", Status: http.StatusBadGateway, Times: 30})
+	h.runFlow(steps.RotateFlow(false))
+	h.amx.ClearFaults() // Appmixer answers again
+	h.mustRun()
+	app := h.onlyApp()
+	if held := h.stored()["clientSecret"]; !h.az.SecretWorks(app.AppID, held) {
+		t.Fatal("Appmixer holds a secret that no longer works")
+	}
+}
+
+// An app the customer registered by hand (found by name): a secret left by an
+// interrupted run is cleaned up there too.
+func TestOrphanOnAnAdoptedAppIsRemoved(t *testing.T) {
+	h := newHarness(t)
+	h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", SignInAudience: "AzureADMultipleOrgs"})
+	h.amx.AddFault(appmixertest.Fault{Route: "POST /service-config", Status: http.StatusServiceUnavailable})
+	if _, _, err := h.run(func(o *steps.Options) { o.Audience = "multi-tenant" }); err == nil {
+		t.Fatal("the Appmixer write should have failed")
+	}
+	h.mustRun(func(o *steps.Options) { o.Audience = "multi-tenant" })
+	assertSetUp(t, h) // exactly one secret, stored and working
+}
+
+// Appmixer already uses an app with another name; a same-named stranger must
+// not take its place.
+func TestTheAppAppmixerUsesWinsOverAnAppWithTheName(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun(func(o *steps.Options) { o.AppName = "Appmixer Microsoft connector" })
+	used := h.stored()["clientId"]
+	h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer"})
+	h.mustRun()
+	if got := h.stored()["clientId"]; got != used {
+		t.Fatalf("Appmixer's clientId moved from %s to %s", used, got)
+	}
+}
+
+// Signed in to the wrong tenant, teardown must keep Appmixer's keys.
+func TestTeardownInAnotherTenantKeepsAppmixersKeys(t *testing.T) {
+	h := newHarness(t)
+	h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "abcdefghijklmnop"})
+	res, _, err := h.runFlow(steps.TeardownFlow())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg := h.stored(); cfg["clientSecret"] != "abcdefghijklmnop" || cfg["clientId"] == "" {
+		t.Fatalf("teardown removed keys of an app it could not see: %v", cfg.Masked())
+	}
+	said := false
+	for _, r := range res {
+		for _, n := range r.Notes {
+			said = said || strings.Contains(n, "--tenant")
+		}
+	}
+	if !said {
+		t.Fatalf("no note on why the keys were kept: %+v", res)
+	}
+}
+
+// Two Appmixers (staging, production) share one app; rotating one keeps the
+// other's secret.
+func TestRotateKeepsASecretAnotherAppmixerUses(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	other := appmixertest.NewServer()
+	defer other.Close()
+	h.mustRun(func(o *steps.Options) {
+		o.AppmixerURL, o.AppmixerHTTP, o.StateDir = other.URL, other.Client(), t.TempDir()
+	})
+	raw, _ := other.ServiceConfig(appmixer.ServiceID)
+	otherSecret, _ := raw["clientSecret"].(string)
+	app := h.onlyApp()
+	if !h.az.SecretWorks(app.AppID, otherSecret) {
+		t.Fatal("the second Appmixer was not set up")
+	}
+	if _, _, err := h.runFlow(steps.RotateFlow(false)); err != nil {
+		t.Fatal(err)
+	}
+	if !h.az.SecretWorks(app.AppID, otherSecret) {
+		t.Fatal("rotating one Appmixer's secret removed the other's")
+	}
+	if !h.az.SecretWorks(app.AppID, h.stored()["clientSecret"]) {
+		t.Fatal("the rotated secret does not work")
+	}
+}
