@@ -75,6 +75,10 @@ func CheckClientSecret(ctx context.Context, s *Session, clientID, secret string)
 		ae.Description = fmt.Sprintf("Entra ID answered %d %s without a token", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	ae.Hint = aadstsHints[ae.AADSTS]
+	if ae.Hint == "" && ae.OAuthError == "invalid_client" {
+		// This checks a stored pair, not the sign-in variables.
+		ae.Hint = "the client ID or secret is wrong or expired: run rotate-secret (or setup) to store a working one"
+	}
 	if ae.Hint == "" {
 		ae.Hint = transportHint(ae.Err, ae.OAuthError)
 	}

@@ -49,6 +49,10 @@ func (st StoreInAppmixer) Plan(s *State) Plan {
 			p.Changes[i].After = "the new secret (its value is never shown)"
 		}
 	}
+	if old := s.Config["clientId"]; old != "" && s.App != nil && !s.AppProjected && old != s.App.AppID {
+		p.Notes = append(p.Notes, "Appmixer's clientId "+old+" is replaced: that app is not in tenant "+s.TenantID+
+			" (or --app-id chose another). If Appmixer should keep it, stop and sign in to its tenant with --tenant.")
+	}
 	if others := len(s.Config) - countKeys(s.Config, "clientId", "clientSecret", tenantKey); others > 0 {
 		p.Notes = append(p.Notes, "Your other keys in appmixer:microsoft stay as they are.")
 	}

@@ -127,14 +127,20 @@ func runProgram(ctx context.Context, o steps.Options, ui UI, startWith Command) 
 
 	final, err := p.Run()
 	cancel()
-	waitOrGiveUp(&eng.wg, stopWait)
+	stopped := waitOrGiveUp(&eng.wg, stopWait)
 	if fm, ok := final.(*model); ok && fm != nil {
 		m = fm
 	}
-	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
-		return eng.summary(), fmt.Errorf("the terminal screen failed (%w): run again with --yes for plain output", err)
+	// A runner that did not stop in time may still write its state: then the
+	// summary is left empty rather than read while it changes.
+	var sum steps.Summary
+	if stopped {
+		sum = eng.summary()
 	}
-	return m.outcome(eng.summary())
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		return sum, fmt.Errorf("the terminal screen failed (%w): run again with --yes for plain output", err)
+	}
+	return m.outcome(sum)
 }
 
 // outcome is what the program ends with: the last action's summary, or its
@@ -153,12 +159,15 @@ func (m *model) outcome(sofar steps.Summary) (steps.Summary, error) {
 	}
 }
 
-func waitOrGiveUp(wg interface{ Wait() }, d time.Duration) {
+// It reports whether the work finished.
+func waitOrGiveUp(wg interface{ Wait() }, d time.Duration) bool {
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
 	case <-done:
+		return true
 	case <-time.After(d):
+		return false
 	}
 }
 
