@@ -121,11 +121,15 @@ func runProgram(ctx context.Context, o steps.Options, ui UI, startWith Command) 
 		startWith: startWith,
 		signInNow: startWith.Name != "" && signInComplete(o),
 	})
-	// 120 fps: bubbletea draws on its ticker, so the first frame waits at most ~8 ms.
+	painted := prepaint(ui.Out, m)
+	// 120 fps: bubbletea draws on its ticker, so its first frame waits at most ~8 ms.
 	p := tea.NewProgram(m, tea.WithInput(ui.In), tea.WithOutput(ui.Out), tea.WithContext(ctx), tea.WithFPS(120))
 	eng.setSend(p.Send)
 
 	final, err := p.Run()
+	if err != nil && painted && final == nil {
+		unprepaint(ui.Out) // bubbletea never took the screen over
+	}
 	cancel()
 	stopped := waitOrGiveUp(&eng.wg, stopWait)
 	if fm, ok := final.(*model); ok && fm != nil {
