@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -78,16 +76,7 @@ func (m *model) commandScreen(w int) ([]string, string) {
 	s := m.summary
 	var head string
 	var b strings.Builder
-	row := func(k, v string) {
-		if v == "" {
-			return
-		}
-		if 15+ansi.StringWidth(v) <= w {
-			fmt.Fprintf(&b, "%s %s\n", m.st.dim.Render(padRight(k, 14)), v)
-			return
-		}
-		fmt.Fprintf(&b, "%s\n  %s\n", m.st.dim.Render(k), v)
-	}
+	row := m.rowWriter(&b, w)
 	switch m.action.Name {
 	case "rotate-secret":
 		head = m.st.ok.Render("✓ The secret is rotated")

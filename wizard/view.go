@@ -356,18 +356,7 @@ func (m *model) setupSummary(w int) ([]string, string) {
 	}
 	top := []string{head, ""}
 	var b strings.Builder
-	// IDs are what people copy: a row whose value does not fit beside its
-	// label puts the value on its own line rather than breaking it at a "-".
-	row := func(k, v string) {
-		if v == "" {
-			return
-		}
-		if 15+ansi.StringWidth(v) <= w {
-			fmt.Fprintf(&b, "%s %s\n", m.st.dim.Render(padRight(k, 14)), v)
-			return
-		}
-		fmt.Fprintf(&b, "%s\n  %s\n", m.st.dim.Render(k), v)
-	}
+	row := m.rowWriter(&b, w)
 	row("App", s.AppName)
 	row("Client ID", m.st.bold.Render(s.ClientID))
 	if s.ClientID != "" {
@@ -466,4 +455,20 @@ func elapsed(d time.Duration) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%.1fs)", d.Seconds())
+}
+
+// rowWriter writes "label  value" rows into b. IDs are what people copy: a
+// value that does not fit beside its label goes on its own line rather than
+// being broken at a "-". Empty values are left out.
+func (m *model) rowWriter(b *strings.Builder, w int) func(k, v string) {
+	return func(k, v string) {
+		if v == "" {
+			return
+		}
+		if 15+ansi.StringWidth(v) <= w {
+			fmt.Fprintf(b, "%s %s\n", m.st.dim.Render(padRight(k, 14)), v)
+			return
+		}
+		fmt.Fprintf(b, "%s\n  %s\n", m.st.dim.Render(k), v)
+	}
 }

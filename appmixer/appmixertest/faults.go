@@ -110,7 +110,7 @@ func (s *Server) serveFault(f *Fault, w http.ResponseWriter, r *http.Request, ne
 		_, _ = w.Write(applied.Body.Bytes())
 		return applied.Code
 	}
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &emulator.StatusRecorder{ResponseWriter: w}
 	next.ServeHTTP(sw, r)
-	return sw.status
+	return sw.Status
 }

@@ -125,9 +125,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.record(entry)
 		return
 	}
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &emulator.StatusRecorder{ResponseWriter: w}
 	s.route(sw, r)
-	entry.Status = sw.status
+	entry.Status = sw.Status
 	s.record(entry)
 }
 

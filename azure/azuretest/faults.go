@@ -69,7 +69,7 @@ func (s *Server) takeFault(route string) (Fault, bool) {
 // request, which then runs normally after Release.
 // logNow is called before a Reset so the request log is complete by the time
 // the client sees the cut connection.
-func (s *Server) runFault(raw http.ResponseWriter, w *statusRecorder, r *http.Request, f Fault, graph bool, logNow func()) {
+func (s *Server) runFault(raw http.ResponseWriter, w *emulator.StatusRecorder, r *http.Request, f Fault, graph bool, logNow func()) {
 	var applied *httptest.ResponseRecorder
 	if f.AfterApply {
 		applied = httptest.NewRecorder()

@@ -181,7 +181,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	route, isGraph := routeKey(r.Method, r.URL.Path)
 	rs := &reqState{}
 	r = r.WithContext(context.WithValue(r.Context(), reqStateKey{}, rs))
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &emulator.StatusRecorder{ResponseWriter: w}
 	var logOnce sync.Once
 	logNow := func() {
 		logOnce.Do(func() {
@@ -190,7 +190,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			rs.mu.Unlock()
 			s.logRequest(Request{
 				Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
-				Status: rec.status, Write: isGraph && isWriteMethod(r.Method), Faulted: faulted, Time: start,
+				Status: rec.Status, Write: isGraph && isWriteMethod(r.Method), Faulted: faulted, Time: start,
 			})
 		})
 	}
@@ -233,24 +233,4 @@ func isWriteMethod(m string) bool {
 		return true
 	}
 	return false
-}
-
-// statusRecorder remembers the status code for the request log.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
 }
