@@ -23,11 +23,11 @@ func (StoreInAppmixer) Check(context.Context, *State) error { return nil } // co
 // wanted is the key changes: clientId, a new secret, the tenant field.
 func (StoreInAppmixer) wanted(s *State) (map[string]string, []string) {
 	set := map[string]string{}
-	if s.App != nil && s.Config["clientId"] != s.App.AppID {
+	switch {
+	case s.AppProjected: // dry run: the app does not exist yet
+		set["clientId"] = "(the new app's client ID)"
+	case s.App != nil && s.Config["clientId"] != s.App.AppID:
 		set["clientId"] = s.App.AppID
-		if s.AppProjected {
-			set["clientId"] = "(the new app's client ID)"
-		}
 	}
 	switch {
 	case s.SecretNew && s.Config["clientSecret"] != s.Secret.Reveal():

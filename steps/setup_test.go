@@ -176,6 +176,17 @@ func TestDryRunWritesNothing(t *testing.T) {
 	if planned < 4 { // app, service principal, secret, Appmixer store
 		t.Fatalf("dry run planned only %d steps: %+v", planned, res)
 	}
+	var store []string
+	for _, r := range res {
+		if r.Step.ID == steps.IDStoreInAppmixer {
+			for _, c := range r.Changes {
+				store = append(store, c.What)
+			}
+		}
+	}
+	if !slices.Contains(store, "appmixer:microsoft clientId") || !slices.Contains(store, "appmixer:microsoft clientSecret") {
+		t.Fatalf("the dry run's Appmixer plan should name clientId and clientSecret: %v", store)
+	}
 }
 
 func TestDuplicatesStopWithTheList(t *testing.T) {
