@@ -24,9 +24,13 @@ type Application struct {
 }
 
 // WebApplication is Graph's webApplication resource.
+// HomePageURL and LogoutURL are read and sent back so a PATCH of web, which
+// may replace the complex value whole, keeps what the customer set there.
 type WebApplication struct {
 	RedirectURIs          []string               `json:"redirectUris"`
 	ImplicitGrantSettings *ImplicitGrantSettings `json:"implicitGrantSettings,omitempty"`
+	HomePageURL           string                 `json:"homePageUrl,omitempty"`
+	LogoutURL             string                 `json:"logoutUrl,omitempty"`
 }
 
 // ImplicitGrantSettings is Graph's implicitGrantSettings resource.

@@ -41,17 +41,16 @@ func (RedirectURIs) Apply(ctx context.Context, s *State) ([]Change, error) {
 func (RedirectURIs) Project(s *State) { s.App.Web = mergedWeb(s) }
 
 func mergedWeb(s *State) *azure.WebApplication {
-	var uris []string
+	web := azure.WebApplication{}
 	if s.App.Web != nil {
-		uris = slices.Clone(s.App.Web.RedirectURIs)
+		web = *s.App.Web // home page and logout URLs stay as they are
+		web.RedirectURIs = slices.Clone(s.App.Web.RedirectURIs)
 	}
 	for _, u := range wantedRedirects(s) {
-		if !slices.Contains(uris, u) {
-			uris = append(uris, u)
+		if !slices.Contains(web.RedirectURIs, u) {
+			web.RedirectURIs = append(web.RedirectURIs, u)
 		}
 	}
-	return &azure.WebApplication{
-		RedirectURIs:          uris,
-		ImplicitGrantSettings: &azure.ImplicitGrantSettings{EnableAccessTokenIssuance: true, EnableIDTokenIssuance: true},
-	}
+	web.ImplicitGrantSettings = &azure.ImplicitGrantSettings{EnableAccessTokenIssuance: true, EnableIDTokenIssuance: true}
+	return &web
 }

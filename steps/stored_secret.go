@@ -1,9 +1,9 @@
 package steps
 
 import (
-	"strings"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
