@@ -243,28 +243,6 @@ func keys(m map[string]any) []string {
 	return out
 }
 
-// azureHeld counts requests an azuretest Hang fault is holding right now.
-// azuretest has no Hanging() like appmixertest, and its log records a request
-// only when it ends, so this reads the emulator goroutines' stacks (same process).
-func azureHeld() int {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	held := 0
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "[select") && strings.Contains(g, "azuretest.(*Server).runFault(") {
-			held++
-		}
-	}
-	return held
-}
-
 // eventually polls cond until it holds or the deadline passes.
 func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()

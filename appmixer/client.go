@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -157,7 +158,8 @@ func (c *Client) transportError(parent context.Context, r request, err error) er
 		return fmt.Errorf("Appmixer at %s did not answer %s within %s: check that the server is up and reachable, then try again: %w", c.api, r, c.timeout, err)
 	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid):
 		return fmt.Errorf("the TLS certificate of %s is not trusted: if it is signed by a private CA, set SSL_CERT_FILE to that CA's PEM file: %w", c.api, err)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, net.ErrClosed): // net/http sometimes reports a reset mid-request this way
 		return fmt.Errorf("the connection to Appmixer at %s was cut during %s: try again; if it keeps happening check proxies and the network: %w", c.api, r, err)
 	default:
 		return fmt.Errorf("cannot reach Appmixer at %s (%s): check the URL and your network: %w", c.api, r, err)

@@ -38,6 +38,14 @@ func (s *Server) AddFault(f Fault) {
 	s.faults = append(s.faults, &faultEntry{f: f, remaining: n})
 }
 
+// Hanging is how many requests a Hang fault holds right now (tests poll it
+// instead of guessing when a request has arrived).
+func (s *Server) Hanging() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hanging
+}
+
 // Release unblocks every Hang fault in progress.
 func (s *Server) Release() {
 	s.mu.Lock()
@@ -78,10 +86,16 @@ func (s *Server) runFault(raw http.ResponseWriter, w *emulator.StatusRecorder, r
 	if f.Hang {
 		s.mu.Lock()
 		ch := s.releaseCh
+		s.hanging++
 		s.mu.Unlock()
 		select {
 		case <-ch:
 		case <-r.Context().Done():
+		}
+		s.mu.Lock()
+		s.hanging--
+		s.mu.Unlock()
+		if r.Context().Err() != nil {
 			return
 		}
 	}

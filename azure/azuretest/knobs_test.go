@@ -164,6 +164,13 @@ func TestFaultHangReleaseAndClientGone(t *testing.T) {
 		t.Fatalf("hang: %v", err)
 	}
 
+	// The server lets go of the abandoned request once it sees the client gone.
+	for deadline := time.Now().Add(5 * time.Second); s.Hanging() != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the abandoned request is still held")
+		}
+	}
+
 	// Hang then 503 once released.
 	s.AddFault(azuretest.Fault{Route: "GET /v1.0/organization", Hang: true, Status: 503})
 	done := make(chan int, 1)
@@ -178,10 +185,17 @@ func TestFaultHangReleaseAndClientGone(t *testing.T) {
 		res.Body.Close()
 		done <- res.StatusCode
 	}()
-	select {
-	case st := <-done:
-		t.Fatalf("returned %d before Release", st)
-	case <-time.After(100 * time.Millisecond):
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Hanging() != 1 { // poll until the request is held, then release it
+		select {
+		case st := <-done:
+			t.Fatalf("returned %d before Release", st)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the request never reached the hang")
+		}
+		time.Sleep(time.Millisecond)
 	}
 	s.Release()
 	select {

@@ -46,6 +46,7 @@ type Server struct {
 
 	faults    []*faultEntry
 	releaseCh chan struct{}
+	hanging   int // requests held by Hang faults now
 	closed    bool
 	requests  []Request
 }
