@@ -24,9 +24,15 @@ func TestSecretsNeverLeaveMemory(t *testing.T) {
 	wizardBinary(t)
 	w := newWorld(t)
 	var runs []string
+	seen := map[string]string{} // every credential that existed at some point, rotated ones too
+	var outputs []string
 	check := func(name string, wantCode int, args ...string) {
 		t.Helper()
 		code, stdout, stderr := w.run(args...)
+		outputs = append(outputs, stdout, stderr)
+		for what, v := range w.secrets() {
+			seen[v] = what
+		}
 		if code != wantCode {
 			t.Fatalf("%s: exit %d, want %d\nstdout: %s\nstderr: %s", name, code, wantCode, stdout, stderr)
 		}
@@ -47,15 +53,34 @@ func TestSecretsNeverLeaveMemory(t *testing.T) {
 	check("setup --dry-run", 0, "--dry-run")
 	check("setup after all that", 0)
 	w.invariants(true)
+	// Every file written and every output, against every secret ever held
+	// (the secret rotate-secret replaced included), and tokens by their shape.
 	for _, root := range []string{w.stateDir, w.home} {
 		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				if b, _ := os.ReadFile(p); jwtRE.Match(b) {
-					t.Errorf("%s holds a token", p)
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			b, _ := os.ReadFile(p)
+			if jwtRE.Match(b) {
+				t.Errorf("%s holds a token", p)
+			}
+			for v, what := range seen {
+				if strings.Contains(string(b), v) {
+					t.Errorf("%s holds the %s", p, what)
 				}
 			}
 			return nil
 		})
+	}
+	for _, out := range outputs {
+		for v, what := range seen {
+			if strings.Contains(out, v) {
+				t.Errorf("an output shows the %s", what)
+			}
+		}
+	}
+	if len(seen) < 4 { // password, automation secret, the first and the rotated connector secret
+		t.Fatalf("only %d distinct secrets were seen, so the rotation was not covered", len(seen))
 	}
 	if _, err := os.Stat(filepath.Join(w.stateDir, "state.json")); err != nil {
 		t.Fatalf("no state file was written, so nothing was checked: %v", err)
