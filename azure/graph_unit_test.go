@@ -236,7 +236,9 @@ func TestGraphReplicationRetryOnlyForFreshObjects(t *testing.T) {
 	if err != nil || a.AppID != "app1" {
 		t.Fatalf("got %+v %v", a, err)
 	}
-	if el := time.Since(created); el > 800*time.Millisecond {
+	// A loose bound: the 500 ms promise is measured on the server's clock in
+	// TestReplicationRetryProceedsPromptly; here only "it did not give up or stall".
+	if el := time.Since(created); el > 2*time.Second {
 		t.Fatalf("proceeded %s after creation; consistent after 300ms", el)
 	}
 }
