@@ -28,11 +28,13 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/wizard"
 )
 
-// Exit codes: 0 ok, 1 the run failed, 2 usage (a flag or input is missing or wrong).
+// Exit codes: 0 ok, 1 the run failed, 2 usage (a flag or input is missing or wrong), 130 interrupted.
 const (
 	exitOK    = 0
 	exitFail  = 1
 	exitUsage = 2
+	// exitInterrupted is the shell's convention for a run stopped by ctrl+c (128 + SIGINT).
+	exitInterrupted = 130
 )
 
 func main() {
@@ -117,6 +119,10 @@ func run(ctx context.Context, args []string, e env) int {
 	if errors.As(err, &usage) || errors.As(err, &cmdUsage) {
 		fmt.Fprintln(e.err, "error:", err)
 		return exitUsage
+	}
+	if errors.Is(err, context.Canceled) { // ctrl+c in the TUI, SIGINT/SIGTERM headless
+		fmt.Fprintln(e.err, "interrupted: nothing else was changed; run the same command again to continue")
+		return exitInterrupted
 	}
 	if err != nil {
 		if !c.json {

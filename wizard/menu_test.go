@@ -268,3 +268,19 @@ func TestMenuQuitAfterAStoppedTeardownIsClean(t *testing.T) {
 		t.Fatal("the stopped teardown changed something")
 	}
 }
+
+// "Set up" chosen in the menu: esc on its questions goes back to the menu,
+// nothing changed.
+func TestEscOnSetupQuestionsReturnsToTheMenu(t *testing.T) {
+	e := newCmdEnv(t)
+	s := liveTUI(t, e, Command{})
+	s.signInForm()
+	s.waitFor("What would you like to do?", "› 1  Set up")
+	s.key("enter")
+	s.waitFor("┃ App registration name", "esc menu")
+	s.key("esc")
+	s.waitFor("What would you like to do?", "Setup cancelled: nothing was changed.")
+	if n := e.writes(); n != 0 {
+		t.Fatalf("%d writes after cancelling the setup questions", n)
+	}
+}

@@ -255,6 +255,12 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	switch m.phase {
 	case phaseForm:
+		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" && m.formKind == formSetup && m.fromMenu {
+			// The setup questions were chosen in the menu: esc goes back there.
+			m.form = nil
+			m.openMenu("Setup cancelled: nothing was changed.")
+			return m, nil
+		}
 		return m, m.updateForm(msg)
 	case phaseRun:
 		return m, m.updateRun(msg)
@@ -432,9 +438,8 @@ func (m *model) updateRun(msg tea.Msg) tea.Cmd {
 			return func() tea.Msg { return openedMsg{open(url)} }
 		}
 	}
-	if key.String() == "q" {
-		return m.quit(steps.ErrQuit)
-	}
+	// While a step runs, "q" does nothing: the key line offers ctrl+c, which
+	// stops the run; a stray "q" must not end a run chosen from the menu.
 	return nil
 }
 

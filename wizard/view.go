@@ -402,7 +402,11 @@ func (m *model) keyLine() string {
 	var ks []k
 	switch m.phase {
 	case phaseForm:
-		ks = []k{{"enter", "next"}, {"↑/↓", "choose"}, {"shift+tab", "back"}, {"ctrl+c", "quit"}}
+		ks = []k{{"enter", "next"}, {"↑/↓", "choose"}, {"shift+tab", "back"}}
+		if m.formKind == formSetup && m.fromMenu {
+			ks = append(ks, k{"esc", "menu"})
+		}
+		ks = append(ks, k{"ctrl+c", "quit"})
 	case phaseRun:
 		switch {
 		case m.naming():

@@ -1,0 +1,61 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/ptytest"
+)
+
+// ctrl+c in the TUI restores the terminal and exits 130, the shell's code for
+// an interrupted command, with one line that says how to continue.
+func TestCtrlCInTheTUIExits130(t *testing.T) {
+	bin := wizardBinary(t)
+	master, slave, err := ptytest.Open(30, 100)
+	if err != nil {
+		t.Skip("no pseudo-terminal here:", err)
+	}
+	defer master.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--demo")
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "TERM=xterm-256color"}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	var screen bytes.Buffer
+	buf := make([]byte, 32<<10)
+	read := func(want string) {
+		t.Helper()
+		master.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for !strings.Contains(screen.String(), want) {
+			n, err := master.Read(buf)
+			screen.Write(buf[:n])
+			if err != nil {
+				t.Fatalf("never saw %q: %v", want, err)
+			}
+		}
+	}
+	read("Appmixer API URL") // the form is up: bubbletea has the terminal
+	master.Write([]byte{3})  // ctrl+c
+	read("interrupted")
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("want exit %d, got %v", exitInterrupted, err)
+	}
+	if !strings.Contains(screen.String(), "\x1b[?1049l") {
+		t.Fatal("the alternate screen was not left: the terminal is not restored")
+	}
+}
