@@ -35,6 +35,17 @@ func newHarness(t testing.TB, azOpts ...azuretest.Option) *harness {
 // as a new process would.
 func (h *harness) run(mod ...func(*steps.Options)) ([]steps.StepResult, *steps.State, error) {
 	h.t.Helper()
+	return h.walk(steps.SetupFlow, mod...)
+}
+
+// runFlow walks another flow (a lifecycle command) the same way.
+func (h *harness) runFlow(flow []steps.Stage, mod ...func(*steps.Options)) ([]steps.StepResult, *steps.State, error) {
+	h.t.Helper()
+	return h.walk(func(steps.Options) []steps.Stage { return flow }, mod...)
+}
+
+// walk applies the option changes, then runs the flow they call for.
+func (h *harness) walk(flow func(steps.Options) []steps.Stage, mod ...func(*steps.Options)) ([]steps.StepResult, *steps.State, error) {
 	o := h.opts
 	for _, m := range mod {
 		m(&o)
@@ -42,7 +53,7 @@ func (h *harness) run(mod ...func(*steps.Options)) ([]steps.StepResult, *steps.S
 	st := steps.NewState(o)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	rn := &steps.Runner{Stages: steps.SetupFlow(o), DryRun: o.DryRun}
+	rn := &steps.Runner{Stages: flow(o), DryRun: o.DryRun}
 	res, err := rn.Run(ctx, st)
 	return res, st, err
 }

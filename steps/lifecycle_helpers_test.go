@@ -1,27 +1,11 @@
 package steps_test
 
 import (
-	"context"
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
-
-// runFlow walks a lifecycle flow headless with a fresh State, as a new process would.
-func (h *harness) runFlow(flow []steps.Stage, mod ...func(*steps.Options)) ([]steps.StepResult, *steps.State, error) {
-	h.t.Helper()
-	o := h.opts
-	for _, m := range mod {
-		m(&o)
-	}
-	st := steps.NewState(o)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	rn := &steps.Runner{Stages: flow, DryRun: o.DryRun}
-	res, err := rn.Run(ctx, st)
-	return res, st, err
-}
 
 func dryRun(o *steps.Options) { o.DryRun = true }
 
