@@ -151,6 +151,8 @@ type call struct {
 	replicated   string                 // object the call addresses: replication errors retried while it is fresh
 	isReplErr    func(*GraphError) bool // which errors mean "not replicated yet"
 	goneIsDone   bool                   // DELETE-like: a 404 on azcore's retry means an earlier try was applied
+	prefer       string                 // Prefer header (upsert: "create-if-missing")
+	orNoContent  bool                   // 204 is a success too (upsert of an existing object): out stays empty
 }
 
 // tryCounter counts tries (azcore retries) of one call, so a DELETE whose first
@@ -220,6 +222,9 @@ func (g *Graph) once(ctx context.Context, c call) (int, error) {
 		return 0, fmt.Errorf("graph: %s %s: bad request URL: %w", c.method, path, err)
 	}
 	req.Raw().Header.Set("Accept", "application/json")
+	if c.prefer != "" {
+		req.Raw().Header.Set("Prefer", c.prefer)
+	}
 	if c.body != nil {
 		b, err := json.Marshal(c.body)
 		if err != nil {
@@ -237,6 +242,9 @@ func (g *Graph) once(ctx context.Context, c call) (int, error) {
 	body, err := runtime.Payload(resp)
 	if err != nil {
 		return n, transportError(c.method, path, g.base, err)
+	}
+	if c.orNoContent && resp.StatusCode == http.StatusNoContent {
+		return n, nil
 	}
 	if resp.StatusCode != c.want {
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {

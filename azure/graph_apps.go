@@ -120,6 +120,42 @@ func (g *Graph) CreateApplication(ctx context.Context, a Application) (*Applicat
 	return &out, nil
 }
 
+// UpsertApplication creates the app under a client-chosen uniqueName, or
+// updates the one that already has it: PATCH /applications(uniqueName='…')
+// with "Prefer: create-if-missing" (learn.microsoft.com/graph/api/application-upsert).
+// Unlike POST it is safe to repeat, so azcore retries it like any idempotent
+// call, and a create whose answer was lost is found again, never duplicated.
+// created is false when the app existed (204): it is then read back.
+func (g *Graph) UpsertApplication(ctx context.Context, uniqueName string, a Application) (app *Application, created bool, err error) {
+	if uniqueName == "" {
+		return nil, false, errors.New("graph: upsert application: empty uniqueName")
+	}
+	a.ID, a.AppID, a.PasswordCredentials = "", "", nil // read-only / not settable here
+	path := keyPath("applications", "uniqueName", uniqueName)
+	var out Application
+	// With create-if-missing a 404 can only mean the app exists but has not
+	// replicated to the server that answered: wait it out like any fresh object.
+	g.ExpectReplication(uniqueName)
+	if _, err := g.do(ctx, call{method: http.MethodPatch, path: path, body: a, out: &out, want: http.StatusCreated,
+		prefer: "create-if-missing", orNoContent: true, replicated: uniqueName, isReplErr: isAppNotReplicated}); err != nil {
+		return nil, false, err
+	}
+	if out.ID != "" {
+		if out.AppID == "" {
+			return nil, false, errors.New("graph: PATCH /applications(uniqueName=…): the answer has no appId: check --graph-url points at Microsoft Graph")
+		}
+		g.ExpectReplication(out.ID, out.AppID, uniqueName)
+		return &out, true, nil
+	}
+	// It existed (an earlier, unanswered try made it): read it, waiting out replication.
+	if _, err := g.do(ctx, call{method: http.MethodGet, path: path, out: &out, want: http.StatusOK,
+		replicated: uniqueName, isReplErr: isAppNotReplicated}); err != nil {
+		return nil, false, err
+	}
+	g.ExpectReplication(out.ID, out.AppID, uniqueName)
+	return &out, false, nil
+}
+
 // UpdateApplication PATCHes only the non-nil fields; waits out replication.
 func (g *Graph) UpdateApplication(ctx context.Context, objectID string, patch ApplicationPatch) error {
 	if objectID == "" {

@@ -2,10 +2,13 @@ package azure_test
 
 import (
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
@@ -270,4 +273,41 @@ func spsFor(srv *azuretest.Server, appID string) int {
 		}
 	}
 	return n
+}
+
+// The upsert creates once and finds the same app when repeated; without the
+// Prefer header a missing app is a 404, as Graph documents.
+func TestUpsertApplicationIsRepeatable(t *testing.T) {
+	srv := newEmulator(t)
+	g := fastGraph(signInAutomation(t, srv))
+	ctx := ctxT(t)
+	first, created, err := g.UpsertApplication(ctx, "wizard-key-1", azure.Application{DisplayName: "upsert", Tags: []string{"a"}})
+	if err != nil || !created || first.AppID == "" {
+		t.Fatalf("first upsert: %+v %v %v", first, created, err)
+	}
+	again, created, err := g.UpsertApplication(ctx, "wizard-key-1", azure.Application{DisplayName: "upsert", Tags: []string{"b"}})
+	if err != nil || created || again.ID != first.ID || !slices.Equal(again.Tags, []string{"b"}) {
+		t.Fatalf("second upsert: %+v %v %v (want the same app, updated)", again, created, err)
+	}
+	if n := len(srv.Applications()); n != 1 {
+		t.Fatalf("%d apps after two upserts", n)
+	}
+	if err := g.UpdateApplication(ctx, first.ID, azure.ApplicationPatch{Tags: []string{"c"}}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := signInAutomation(t, srv).Credential.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{srv.GraphScope()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPatch, srv.URL+"/v1.0/applications(uniqueName='missing')", strings.NewReader(`{"displayName":"x"}`))
+	req.Header.Set("Authorization", "Bearer "+tok.Token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("PATCH of a missing uniqueName without Prefer: %d, want 404", resp.StatusCode)
+	}
 }

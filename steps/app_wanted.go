@@ -52,7 +52,7 @@ func wantedScopes(s *State) ([]azure.ResourceAccess, error) {
 	return s.Catalogue.Resolve(names)
 }
 
-// newApplication is the whole app of a fresh setup: one POST /applications.
+// newApplication is the whole app of a fresh setup, created in one request.
 func newApplication(s *State) (azure.Application, error) {
 	scopes, err := wantedScopes(s)
 	if err != nil {

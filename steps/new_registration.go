@@ -3,6 +3,8 @@ package steps
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -97,7 +99,7 @@ func (RegisterApp) Plan(s *State) Plan {
 	return p
 }
 
-// freshPlan lists everything the single POST /applications will set.
+// freshPlan lists everything the single upsert of the app will set.
 func freshPlan(s *State) Plan {
 	p := Plan{Found: []string{fmt.Sprintf("no app registration named %q", s.Opts.AppName)}}
 	aud := wantedAudience(s)
@@ -120,7 +122,9 @@ func (RegisterApp) Apply(ctx context.Context, s *State) ([]Change, error) {
 		if err != nil {
 			return nil, err
 		}
-		app, err := s.Graph.CreateApplication(ctx, want)
+		// An upsert under a name derived from this setup: if the answer is lost
+		// (here, or in a run that died), repeating it finds the same app.
+		app, _, err := s.Graph.UpsertApplication(ctx, uniqueName(s), want)
 		if err != nil {
 			return nil, err
 		}
@@ -186,4 +190,11 @@ func namedApp(ctx context.Context, s *State) (*azure.Application, error) {
 		return nil, fmt.Errorf("no app registration with client ID %s in tenant %s: check --app-id (or leave it out)", s.Opts.AppID, s.TenantID)
 	}
 	return app, err
+}
+
+// uniqueName is the app's client-chosen key (Graph's application upsert): the
+// same for every run that sets up this app name for this Appmixer.
+func uniqueName(s *State) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimRight(s.API, "/")) + "\n" + s.Opts.AppName))
+	return AppTag + "-" + hex.EncodeToString(sum[:8])
 }

@@ -74,3 +74,14 @@ func TestStateFileHoldsNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// The app is created but the answer is lost, while Graph's lists still lag
+// behind the create (replication): the repeated upsert finds the same app, so
+// there is never a second registration, in this run or the next.
+func TestLostCreateAnswerNeverMakesASecondApp(t *testing.T) {
+	h := newHarness(t, azuretest.WithReplicationDelay(400*time.Millisecond))
+	h.az.AddFault(azuretest.Fault{Route: "PATCH /v1.0/applications(uniqueName={uniqueName})", Reset: true, AfterApply: true})
+	h.run() // may stop with one error line or finish: either way no duplicate
+	h.mustRun()
+	assertSetUp(t, h) // exactly one app, one secret, stored and working
+}

@@ -118,13 +118,17 @@ func checkQueryOptions(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // alternateKey parses "(appId='…')". Graph: learn.microsoft.com/graph/api/application-get (alternate key).
-func alternateKey(key string) (string, bool) {
-	const pre = "(appId='"
-	if !strings.HasPrefix(key, pre) || !strings.HasSuffix(key, "')") {
-		return "", false
+// alternateKey parses "(name='value')" for one of the allowed key names
+// (appId; uniqueName for applications: Graph's application-upsert).
+func alternateKey(key string, names ...string) (name, value string, ok bool) {
+	for _, n := range names {
+		pre := "(" + n + "='"
+		if strings.HasPrefix(key, pre) && strings.HasSuffix(key, "')") {
+			v := strings.TrimSuffix(strings.TrimPrefix(key, pre), "')")
+			return n, strings.ReplaceAll(v, "''", "'"), true
+		}
 	}
-	v := strings.TrimSuffix(strings.TrimPrefix(key, pre), "')")
-	return strings.ReplaceAll(v, "''", "'"), true
+	return "", "", false
 }
 
 // entityJSON marshals v to a map so $select can project it.

@@ -1,6 +1,7 @@
 package azuretest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -15,7 +16,7 @@ var appSelectable = keysOf(Application{}, "publisherDomain", "identifierUris", "
 // graphApplications routes /v1.0/applications[...].
 // Graph: learn.microsoft.com/graph/api/resources/application (methods).
 func (s *Server) graphApplications(w http.ResponseWriter, r *http.Request, key string, rest []string) {
-	by, ident, rest, ok := collectionRoute(w, r, "applications", key, rest, s.listApplications, s.createApplication)
+	by, ident, rest, ok := collectionRoute(w, r, "applications", key, rest, s.listApplications, s.createApplication, "uniqueName")
 	if !ok {
 		return
 	}
@@ -54,6 +55,18 @@ func notFound(ident string) *gerr {
 // directory writes, learn.microsoft.com/graph/api/application-post-applications).
 // Caller holds s.mu.
 func (s *Server) appLocked(by, ident string) (*appRecord, *gerr) {
+	if by == "uniqueName" {
+		rec := s.appByUniqueNameLocked(ident)
+		if rec == nil {
+			return nil, notFound(ident)
+		}
+		if s.now().Before(rec.visibleAt) {
+			e := notFound(ident)
+			e.replication = true
+			return nil, e
+		}
+		return rec, nil
+	}
 	if !isGUID(ident) {
 		if by == "appId" {
 			return nil, badRequest("Invalid value specified for object reference property 'appId'. Please ensure that this value has an appropriate syntax and length.")
@@ -71,6 +84,17 @@ func (s *Server) appLocked(by, ident string) (*appRecord, *gerr) {
 		}
 	}
 	return nil, notFound(ident)
+}
+
+// appByUniqueNameLocked finds an app by its uniqueName, replicated or not:
+// the key is unique from the moment it is written.
+func (s *Server) appByUniqueNameLocked(name string) *appRecord {
+	for _, rec := range s.apps {
+		if rec.app.UniqueName != "" && strings.EqualFold(rec.app.UniqueName, name) {
+			return rec
+		}
+	}
+	return nil
 }
 
 // appByAppIDLocked finds an app by appId; visibleOnly skips apps still replicating.
@@ -136,6 +160,30 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.insertApplication(w, r, body, "")
+}
+
+// upsertApplication is PATCH /applications(uniqueName='…'): with "Prefer:
+// create-if-missing" a missing app is created (201 and the object), an
+// existing one updated (204); without the header a missing one is 404.
+// Graph: learn.microsoft.com/graph/api/application-upsert
+func (s *Server) upsertApplication(w http.ResponseWriter, r *http.Request, name string) bool {
+	s.mu.Lock()
+	exists := s.appByUniqueNameLocked(name) != nil
+	s.mu.Unlock()
+	if exists || !strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "create-if-missing") {
+		return false // an update (or a 404) through the usual PATCH
+	}
+	body, ok := readJSONObject(w, r)
+	if !ok {
+		return true
+	}
+	s.insertApplication(w, r, body, name)
+	return true
+}
+
+// insertApplication validates body as a new app and stores it.
+func (s *Server) insertApplication(w http.ResponseWriter, r *http.Request, body map[string]json.RawMessage, uniqueName string) {
 	var a Application
 	if e := applyAppBody(&a, body, true); e != nil {
 		s.writeGErr(w, r, e)
@@ -158,8 +206,14 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	if uniqueName != "" && s.appByUniqueNameLocked(uniqueName) != nil {
+		s.mu.Unlock()
+		// Two upserts raced: the second is an update of the first one's app.
+		s.writeGErr(w, r, &gerr{status: http.StatusConflict, code: "Request_MultipleObjectsWithSameKeyValue", msg: "Another object with the same value for property uniqueName already exists."})
+		return
+	}
 	now := s.now()
-	a.ID, a.AppID, a.CreatedDateTime = newGUID(), newGUID(), now.Truncate(time.Second)
+	a.ID, a.AppID, a.CreatedDateTime, a.UniqueName = newGUID(), newGUID(), now.Truncate(time.Second), uniqueName
 	s.apps = append(s.apps, &appRecord{app: a, visibleAt: now.Add(s.cfg.replicationDelay), secrets: map[string]secretRecord{}})
 	m := entityJSON(cloneApp(a))
 	s.mu.Unlock()
@@ -169,6 +223,9 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
 
 // Graph: learn.microsoft.com/graph/api/application-update — 204; arrays replaced whole.
 func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request, by, ident string) {
+	if by == "uniqueName" && s.upsertApplication(w, r, ident) {
+		return
+	}
 	body, ok := readJSONObject(w, r)
 	if !ok {
 		return

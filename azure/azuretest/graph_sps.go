@@ -204,7 +204,7 @@ func (s *Server) createSP(w http.ResponseWriter, r *http.Request) {
 // /{collection}(appId='…')/… (Graph's alternate key). ok is false when the
 // request was answered here.
 func collectionRoute(w http.ResponseWriter, r *http.Request, collection, key string, rest []string,
-	list, create http.HandlerFunc) (by, ident string, remaining []string, ok bool) {
+	list, create http.HandlerFunc, keys ...string) (by, ident string, remaining []string, ok bool) {
 	if key == "" && len(rest) == 0 {
 		switch r.Method {
 		case http.MethodGet:
@@ -219,10 +219,10 @@ func collectionRoute(w http.ResponseWriter, r *http.Request, collection, key str
 	if key == "" {
 		return "id", rest[0], rest[1:], true
 	}
-	v, valid := alternateKey(key)
+	name, v, valid := alternateKey(key, append([]string{"appId"}, keys...)...)
 	if !valid {
 		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Bad key segment '%s%s': use %s(appId='{appId}').", collection, key, collection))
 		return "", "", nil, false
 	}
-	return "appId", v, rest, true
+	return name, v, rest, true
 }

@@ -3,7 +3,8 @@ package azuretest
 import "strings"
 
 // routeKey turns a request into the stable key tests and faults use:
-// ids become {id}, alternate keys become (appId={appId}), the tenant becomes {tenant}.
+// ids become {id}, alternate keys become (appId={appId}) or (uniqueName={uniqueName}),
+// the tenant becomes {tenant}.
 func routeKey(method, path string) (route string, graph bool) {
 	if path == "/v1.0" || strings.HasPrefix(path, "/v1.0/") {
 		segs := strings.Split(strings.TrimPrefix(path, "/v1.0/"), "/")
@@ -11,8 +12,11 @@ func routeKey(method, path string) (route string, graph bool) {
 		for i, seg := range segs {
 			switch {
 			case i == 0 && strings.Contains(seg, "("):
-				name := seg[:strings.Index(seg, "(")]
-				out = append(out, name+"(appId={appId})")
+				name, key := seg[:strings.Index(seg, "(")], "appId"
+				if strings.Contains(seg, "(uniqueName=") {
+					key = "uniqueName"
+				}
+				out = append(out, name+"("+key+"={"+key+"})")
 			case i == 1 && seg != "":
 				out = append(out, "{id}")
 			default:

@@ -13,6 +13,7 @@ import (
 type Application struct {
 	ID                     string                   `json:"id"`
 	AppID                  string                   `json:"appId"`
+	UniqueName             string                   `json:"uniqueName,omitempty"` // set only by upsert
 	DisplayName            string                   `json:"displayName"`
 	SignInAudience         string                   `json:"signInAudience"`
 	CreatedDateTime        time.Time                `json:"createdDateTime"`

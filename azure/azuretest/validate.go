@@ -32,7 +32,7 @@ func (s *Server) writeGErr(w http.ResponseWriter, r *http.Request, e *gerr) {
 // OData reader does. Graph: learn.microsoft.com/graph/api/resources/application.
 var (
 	appModeled  = set("displayName", "signInAudience", "web", "api", "requiredResourceAccess", "tags", "notes", "passwordCredentials")
-	appReadOnly = set("id", "appId", "createdDateTime", "publisherDomain", "deletedDateTime")
+	appReadOnly = set("id", "appId", "createdDateTime", "publisherDomain", "deletedDateTime", "uniqueName")
 	appIgnored  = set("addIns", "appRoles", "applicationTemplateId", "certification", "defaultRedirectUri", "description",
 		"disabledByMicrosoftStatus", "groupMembershipClaims", "identifierUris", "info", "isDeviceOnlyAuthSupported",
 		"isFallbackPublicClient", "keyCredentials", "logo", "nativeAuthenticationApisEnabled", "oauth2RequirePostResponse",

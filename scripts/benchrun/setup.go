@@ -119,7 +119,7 @@ func faultMark(f bool) string {
 func replicationLateness(log []azuretest.Request, repl time.Duration) (bool, time.Duration) {
 	var created time.Time
 	for _, q := range log {
-		if q.Route == "POST /v1.0/applications" && q.Status == 201 {
+		if q.Route == "PATCH /v1.0/applications(uniqueName={uniqueName})" && q.Status == 201 {
 			created = q.Time
 			break
 		}
