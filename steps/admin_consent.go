@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,11 +25,12 @@ func (AdminConsent) Check(ctx context.Context, s *State) error {
 		return nil
 	}
 	if s.SP == nil || s.SP.ID == "" {
-		sp, err := s.Graph.GetServicePrincipalByAppID(ctx, s.App.AppID)
-		if err != nil {
+		if err := lookupSP(ctx, s); err != nil {
 			return err
 		}
-		s.SP = sp
+		if s.SP == nil {
+			return errors.New("the app has no service principal to grant consent to: run setup without --admin-consent first, or check the app in the Azure portal")
+		}
 	}
 	grants, err := s.Graph.ListPermissionGrants(ctx, s.SP.ID)
 	if err != nil {

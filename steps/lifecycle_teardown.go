@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
-	"github.com/appmixer-tools/msconnector-wizard/azure"
 )
 
 // TeardownFlow is `teardown`: delete the app registration and its service
@@ -38,12 +37,7 @@ func (DeleteApp) Check(ctx context.Context, s *State) error {
 	if s.App == nil || s.AppProjected || s.SPChecked {
 		return nil
 	}
-	sp, err := s.Graph.GetServicePrincipalByAppID(ctx, s.App.AppID)
-	if err != nil && !azure.IsNotFound(err) {
-		return err
-	}
-	s.SP, s.SPChecked = sp, true
-	return nil
+	return lookupSP(ctx, s)
 }
 
 const deleteAppWhat = "app registration"

@@ -30,6 +30,11 @@ func (ServicePrincipal) Check(ctx context.Context, s *State) error {
 		s.SPChecked = true
 		return nil
 	}
+	return lookupSP(ctx, s)
+}
+
+// lookupSP reads the app's service principal into the state; none is not an error.
+func lookupSP(ctx context.Context, s *State) error {
 	sp, err := s.Graph.GetServicePrincipalByAppID(ctx, s.App.AppID)
 	if err != nil && !azure.IsNotFound(err) {
 		return err
