@@ -47,6 +47,16 @@ func (e *cmdEnv) secret() string {
 
 func (e *cmdEnv) writes() int { return e.w.Writes() }
 
+// expireSecret makes the stored secret one that expired an hour ago.
+func (e *cmdEnv) expireSecret() azuretest.Application {
+	app := e.az.Applications()[0]
+	e.az.MutateApplication(app.AppID, func(a *azuretest.Application) {
+		a.PasswordCredentials[0].StartDateTime = time.Now().AddDate(-2, 0, 0)
+		a.PasswordCredentials[0].EndDateTime = time.Now().Add(-time.Hour)
+	})
+	return app
+}
+
 func (e *cmdEnv) requests() int { return len(e.az.Requests()) + len(e.amx.Requests()) }
 
 // run runs a command and returns stdout, stderr and the error.
@@ -81,11 +91,7 @@ func TestStatusCommandPrintsATableAndPasses(t *testing.T) {
 
 func TestStatusCommandOnAnExpiredSecretFailsWithJSON(t *testing.T) {
 	e := newCmdEnv(t)
-	app := e.az.Applications()[0]
-	e.az.MutateApplication(app.AppID, func(a *azuretest.Application) {
-		a.PasswordCredentials[0].StartDateTime = time.Now().AddDate(-2, 0, 0)
-		a.PasswordCredentials[0].EndDateTime = time.Now().Add(-time.Hour)
-	})
+	app := e.expireSecret()
 	out, errOut, err := e.run(Command{Name: "status"}, true)
 	if err == nil || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("want a non-nil error saying expired (exit 1), got %v", err)

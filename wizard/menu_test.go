@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
-	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -143,11 +142,7 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 
 func TestStatusCommandInTUIOnExpiredSecret(t *testing.T) {
 	e := newCmdEnv(t)
-	app := e.az.Applications()[0]
-	e.az.MutateApplication(app.AppID, func(a *azuretest.Application) {
-		a.PasswordCredentials[0].StartDateTime = time.Now().AddDate(-2, 0, 0)
-		a.PasswordCredentials[0].EndDateTime = time.Now().Add(-time.Hour)
-	})
+	e.expireSecret()
 	s := liveTUI(t, e, Command{Name: "status"}) // flags complete: no sign-in form
 	scr := s.waitFor("problem(s)", "Secret expiry", "expired on")
 	if strings.Contains(scr, "What would you like to do?") {
