@@ -1,6 +1,7 @@
 package appmixer
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -111,3 +112,9 @@ func (c Config) Masked() Config {
 	}
 	return out
 }
+
+// String and GoString print the config with secret values masked, so a stray
+// %v in an error or a log line cannot show clientSecret.
+func (c Config) String() string { return fmt.Sprint(map[string]string(c.Masked())) }
+
+func (c Config) GoString() string { return "appmixer.Config" + c.String() }

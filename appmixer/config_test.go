@@ -1,6 +1,7 @@
 package appmixer_test
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -62,5 +63,15 @@ func TestMaskSecret(t *testing.T) {
 	m := appmixer.Config{"clientSecret": "s3cr3t-value", "clientId": "visible"}.Masked()
 	if m["clientSecret"] != "s3c…" || m["clientId"] != "visible" {
 		t.Errorf("Masked = %v", m)
+	}
+}
+
+// Printing a config by mistake (%v, %s, %#v) never shows a secret value.
+func TestConfigPrintsMasked(t *testing.T) {
+	c := appmixer.Config{"clientId": "id-123", "clientSecret": "s3cr3t-value-xyz"}
+	for _, out := range []string{fmt.Sprint(c), fmt.Sprintf("%v %s %#v", c, c, c)} {
+		if strings.Contains(out, "s3cr3t-value-xyz") || !strings.Contains(out, "id-123") || !strings.Contains(out, "s3c…") {
+			t.Fatalf("printed config: %s", out)
+		}
 	}
 }
