@@ -95,9 +95,6 @@ func (rn *Runner) Run(ctx context.Context, s *State) ([]StepResult, error) {
 // password is wrong) and is returned; siblings stopped that way are reported
 // as skipped, not as failures of their own.
 func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
-	if len(stage) == 1 {
-		return rn.check(ctx, s, stage[0])
-	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
@@ -132,17 +129,6 @@ func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 	}
 	wg.Wait()
 	return firstErr
-}
-
-func (rn *Runner) check(ctx context.Context, s *State, st Step) error {
-	start := time.Now()
-	rn.emit(Event{Step: st.Info(), Kind: EventChecking})
-	if err := st.Check(ctx, s); err != nil {
-		err = fmt.Errorf("%s: %w", st.Info().Title, err)
-		rn.emit(Event{Step: st.Info(), Kind: EventFailed, Err: err, Elapsed: time.Since(start)})
-		return err
-	}
-	return nil
 }
 
 func (rn *Runner) walk(ctx context.Context, s *State, st Step) (StepResult, error) {
