@@ -96,10 +96,14 @@ func decodeGraphError(method, path string, resp *http.Response, body []byte) *Gr
 		ge.Message = http.StatusText(resp.StatusCode) + " (the answer was not Graph's error format)"
 	}
 	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		ge.RetryAfter = time.Duration(s) * time.Second
+		// Capped before multiplying: a huge value would overflow into a negative wait.
+		ge.RetryAfter = time.Duration(min(s, maxRetryAfterSeconds)) * time.Second
 	}
 	return ge
 }
+
+// maxRetryAfterSeconds bounds a server's Retry-After (a day is already "come back later").
+const maxRetryAfterSeconds = 24 * 60 * 60
 
 // SecretLifetimeError is AddPassword's error when a tenant policy caps secret lifetime
 // (Graph 400 CredentialInvalidLifetimeAsPerAppPolicy). Allowed is 0 when the message
