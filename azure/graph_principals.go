@@ -77,6 +77,17 @@ func (g *Graph) CreatePermissionGrant(ctx context.Context, gr OAuth2PermissionGr
 	return &out, nil
 }
 
+// UpdatePermissionGrantScope replaces a grant's space-separated scope, the
+// only property Graph lets change (oauth2permissiongrant-update).
+func (g *Graph) UpdatePermissionGrantScope(ctx context.Context, id, scope string) error {
+	if id == "" {
+		return errors.New("graph: update permission grant: empty id")
+	}
+	_, err := g.do(ctx, call{method: http.MethodPatch, path: idPath("oauth2PermissionGrants", id),
+		body: map[string]string{"scope": scope}, want: http.StatusNoContent})
+	return err
+}
+
 // Organization reads the signed-in tenant.
 func (g *Graph) Organization(ctx context.Context) (*Organization, error) {
 	orgs, err := list[Organization](ctx, g, "/organization")

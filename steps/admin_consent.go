@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -68,19 +67,32 @@ func (st AdminConsent) Plan(s *State) Plan {
 	case len(missing) == 0:
 		return Plan{Found: []string{"admin consent granted: " + s.grant.Scope}}
 	case s.grant != nil:
-		return Plan{Found: []string{"admin consent granted: " + s.grant.Scope},
-			Notes: []string{fmt.Sprintf("The grant lacks %s: grant it in the portal (API permissions → Grant admin consent).", strings.Join(missing, ", "))}}
+		// A grant made in the portal or by an earlier run lacks some: extend it,
+		// keeping what it already holds.
+		return Plan{Skippable: true, Found: []string{"admin consent granted: " + s.grant.Scope},
+			Changes: []Change{{What: "admin consent for all users", Before: s.grant.Scope, After: extendScope(s.grant.Scope, missing)}}}
 	}
 	return Plan{Skippable: true, Changes: []Change{{What: "admin consent for all users", After: strings.Join(missing, " ")}}}
 }
 
+// extendScope appends the missing names to a grant's space-separated scope.
+func extendScope(scope string, missing []string) string {
+	return strings.Join(append(strings.Fields(scope), missing...), " ")
+}
+
 func (st AdminConsent) Apply(ctx context.Context, s *State) ([]Change, error) {
-	if s.grant != nil {
-		return nil, nil
-	}
 	missing, err := st.wantScope(s)
-	if err != nil {
+	if err != nil || len(missing) == 0 {
 		return nil, err
+	}
+	if g := s.grant; g != nil {
+		scope := extendScope(g.Scope, missing)
+		if err := s.Graph.UpdatePermissionGrantScope(ctx, g.ID, scope); err != nil {
+			return nil, err
+		}
+		before := g.Scope
+		g.Scope = scope
+		return []Change{{What: "admin consent for all users", Before: before, After: scope}}, nil
 	}
 	g, err := s.Graph.CreatePermissionGrant(ctx, azure.OAuth2PermissionGrant{
 		ClientID: s.SP.ID, ConsentType: "AllPrincipals", ResourceID: s.Catalogue.GraphSPID(), Scope: strings.Join(missing, " "),

@@ -127,6 +127,9 @@ func (c CheckStatus) Check(ctx context.Context, s *State) error {
 	} else {
 		r.add(StatusFail, "Service principal", "missing, so Entra ID refuses the app's client credentials (AADSTS7000229): run setup")
 	}
+	if err := checkConsent(ctx, r, s); err != nil {
+		return err
+	}
 	checkSecret(r, s)
 	checkTenantField(r, s)
 	return nil
@@ -231,6 +234,31 @@ func checkSecret(r *StatusReport, s *State) {
 	if stale > 0 {
 		r.add(StatusOK, "Older secrets", "%d other secret(s) made by this tool (Appmixer does not use them); rotate-secret removes them", stale)
 	}
+}
+
+// checkConsent reports the tenant-wide grant of setup --admin-consent, using
+// that step's own check. No grant is fine (each user consents at first
+// sign-in); a grant that lacks a permission surprises users, so it warns.
+func checkConsent(ctx context.Context, r *StatusReport, s *State) error {
+	if !(ServicePrincipal{}).Plan(s).Empty() {
+		return nil // no service principal: reported on its own line
+	}
+	st := AdminConsent{} // looks the service principal up when a working secret spared that
+	if err := st.Check(ctx, s); err != nil {
+		return err
+	}
+	missing, err := st.wantScope(s)
+	switch {
+	case err != nil:
+		// the API permissions line already says what is wrong with --permissions
+	case s.grant == nil:
+		r.add(StatusOK, "Admin consent", "not granted: each user consents at first sign-in (setup --admin-consent grants it for the whole tenant)")
+	case len(missing) > 0:
+		r.add(StatusWarn, "Admin consent", "the tenant-wide grant lacks %s, so users are asked to consent anyway: run setup --admin-consent", strings.Join(missing, ", "))
+	default:
+		r.add(StatusOK, "Admin consent", "granted for all users: %s", s.grant.Scope)
+	}
+	return nil
 }
 
 func checkTenantField(r *StatusReport, s *State) {

@@ -27,6 +27,9 @@ func TestStatusOfAHealthySetupPassesAndWritesNothing(t *testing.T) {
 			t.Errorf("%s: %s %s", name, c.Level, c.Detail)
 		}
 	}
+	if c := checkByName(rep, "Admin consent"); c.Level != steps.StatusOK || !strings.Contains(c.Detail, "not granted") {
+		t.Errorf("admin consent without --admin-consent: %+v", c)
+	}
 	h.writesNone("status")
 	if filesContain(t, h.opts.StateDir, h.stored()["clientSecret"]) {
 		t.Fatal("status wrote the secret somewhere")

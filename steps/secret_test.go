@@ -116,6 +116,43 @@ func TestAdminConsentGrantsTenantWide(t *testing.T) {
 	}
 }
 
+// A grant that lacks a permission (revoked in the portal, or made for fewer)
+// makes users consent anyway: status warns, and setup --admin-consent extends
+// the same grant, keeping what it held.
+func TestAdminConsentExtendsAPartialGrantAndStatusWarns(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun(func(o *steps.Options) { o.AdminConsent = true })
+	h.az.MutatePermissionGrants(func(g *azuretest.OAuth2PermissionGrant) {
+		g.Scope = strings.Join(slices.DeleteFunc(strings.Fields(g.Scope), func(n string) bool { return n == "offline_access" }), " ")
+	})
+	rep := &steps.StatusReport{}
+	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+		t.Fatal(err)
+	}
+	if c := checkByName(rep, "Admin consent"); c.Level != steps.StatusWarn || !strings.Contains(c.Detail, "lacks offline_access") || !strings.Contains(c.Detail, "--admin-consent") {
+		t.Fatalf("status on a partial grant: %+v", c)
+	}
+	if err := rep.Err(); err == nil || !strings.Contains(err.Error(), "Admin consent") {
+		t.Fatalf("status must fail on the partial grant: %v", err)
+	}
+	h.mustRun(func(o *steps.Options) { o.AdminConsent = true })
+	grants := h.az.PermissionGrants()
+	if len(grants) != 1 {
+		t.Fatalf("want the one grant extended, got %d grants: %+v", len(grants), grants)
+	}
+	for _, want := range []string{"Files.Read.All", "Files.ReadWrite.All", "offline_access", "User.Read"} {
+		if !slices.Contains(strings.Fields(grants[0].Scope), want) {
+			t.Fatalf("extended grant %q lacks %s", grants[0].Scope, want)
+		}
+	}
+	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+		t.Fatal(err)
+	}
+	if c := checkByName(rep, "Admin consent"); c.Level != steps.StatusOK || !strings.Contains(c.Detail, "granted for all users") {
+		t.Fatalf("status after the fix: %+v", c)
+	}
+}
+
 func TestTenantFieldOffRemovesTheKeyOnly(t *testing.T) {
 	h := newHarness(t)
 	h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"microsoftTenant": "true", "customerKey": "keep me"})

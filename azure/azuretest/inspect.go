@@ -41,6 +41,18 @@ func (s *Server) PermissionGrants() []OAuth2PermissionGrant {
 	return out
 }
 
+// MutatePermissionGrants edits every grant as an admin would in the portal
+// (API permissions → revoke or grant one permission); ids cannot change.
+func (s *Server) MutatePermissionGrants(fn func(*OAuth2PermissionGrant)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.grants {
+		id := g.ID
+		fn(g)
+		g.ID = id
+	}
+}
+
 // ErrNotFound is returned by MutateApplication for an unknown appId.
 var ErrNotFound = errors.New("azuretest: not found")
 
