@@ -137,12 +137,6 @@ var commands = []string{"setup", "status", "rotate-secret", "tenant", "teardown"
 
 func parse(args []string, e env) (*cli, error) {
 	c := &cli{command: "setup"}
-	if len(args) > 0 && slices.Contains(commands, args[0]) {
-		c.command, args = args[0], args[1:]
-	}
-	if c.command == "tenant" && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		c.tenantArg, args = args[0], args[1:]
-	}
 	o := &c.opts
 	fs := flag.NewFlagSet("msconnector-wizard", flag.ContinueOnError)
 	fs.SetOutput(e.err)
@@ -178,7 +172,8 @@ func parse(args []string, e env) (*cli, error) {
 	fs.DurationVar(&o.WaitTimeout, "wait-timeout", 2*time.Minute, "bound on waiting for Azure replication and secret propagation")
 	var pw string
 	fs.StringVar(&pw, "appmixer-password", "", "not accepted: set APPMIXER_PASSWORD or type it at the prompt")
-	if err := fs.Parse(args); err != nil {
+	words, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
@@ -187,12 +182,41 @@ func parse(args []string, e env) (*cli, error) {
 	if pw != "" {
 		return nil, usageError{"the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"}
 	}
-	if fs.NArg() > 0 {
-		return nil, usageError{fmt.Sprintf("unexpected argument %q: commands are %s", fs.Arg(0), strings.Join(commands, ", "))}
+	if len(words) > 0 {
+		if !slices.Contains(commands, words[0]) {
+			return nil, usageError{fmt.Sprintf("unknown command %q: commands are %s", words[0], strings.Join(commands, ", "))}
+		}
+		c.command, words = words[0], words[1:]
+	}
+	if c.command == "tenant" && len(words) > 0 {
+		c.tenantArg, words = words[0], words[1:]
+	}
+	if len(words) > 0 {
+		return nil, usageError{fmt.Sprintf("unexpected argument %q after %s", words[0], c.command)}
 	}
 	o.AppmixerPassword = steps.NewSecret(e.getenv("APPMIXER_PASSWORD"))
 	o.AppmixerToken = steps.NewSecret(e.getenv("APPMIXER_TOKEN"))
 	return c, nil
+}
+
+// parseInterspersed parses flags wherever they stand, so `--demo status` and
+// `status --demo` mean the same; it returns the other words in order. After
+// "--" every word is taken as it is.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(words, rest...), nil
+		}
+		if len(rest) == 0 {
+			return words, nil
+		}
+		words, args = append(words, rest[0]), rest[1:]
+	}
 }
 
 // validate checks values and, headless, that every input is there.

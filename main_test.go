@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -48,7 +49,8 @@ func TestUsageErrors(t *testing.T) {
 		{"bad expiry", nil, []string{"--secret-expiry", "forever", "--yes"}, []string{"--secret-expiry"}},
 		{"single tenant without tenant field", nil, []string{"--audience", "single-tenant", "--tenant-field", "off", "--yes"}, []string{"tenant field"}},
 		{"frontend URL", nil, []string{"--appmixer-url", "https://my.acme.appmixer.cloud", "--yes"}, []string{"https://api.acme.appmixer.cloud"}},
-		{"stray argument", nil, []string{"sideways"}, []string{"unexpected argument"}},
+		{"unknown command", nil, []string{"sideways"}, []string{`unknown command "sideways"`, "status"}},
+		{"stray argument", nil, []string{"status", "--yes", "now"}, []string{`unexpected argument "now" after status`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -80,6 +82,29 @@ func headlessEnv(t *testing.T) (*azuretest.Server, *appmixertest.Server, map[str
 	return w.Az, w.Amx, map[string]string{
 		"APPMIXER_URL": w.Amx.URL, "APPMIXER_USERNAME": appmixertest.DefaultAdminUsername,
 		"APPMIXER_PASSWORD": appmixertest.DefaultAdminPassword, "AZURE_TENANT_ID": w.Az.TenantID, "AZURE_AUTHORITY_HOST": w.Az.URL,
+	}
+}
+
+// Flags may stand before or after the command, as people type them.
+func TestFlagsBeforeOrAfterTheCommand(t *testing.T) {
+	noEnv := env{getenv: func(string) string { return "" }, err: io.Discard}
+	for _, args := range [][]string{
+		{"tenant", "on", "--demo", "--yes"},
+		{"--demo", "tenant", "on", "--yes"},
+		{"--demo", "tenant", "--yes", "on"},
+		{"--yes", "--demo", "tenant", "--", "on"},
+	} {
+		c, err := parse(args, noEnv)
+		if err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		if c.command != "tenant" || c.tenantArg != "on" || !c.demo || !c.yes {
+			t.Errorf("%q parsed as command %q arg %q demo %v yes %v", args, c.command, c.tenantArg, c.demo, c.yes)
+		}
+	}
+	c, err := parse([]string{"--app-name", "Contoso", "--dry-run"}, noEnv)
+	if err != nil || c.command != "setup" || c.opts.AppName != "Contoso" || !c.opts.DryRun {
+		t.Fatalf("no command: %+v, %v", c, err)
 	}
 }
 
