@@ -139,7 +139,10 @@ func parse(args []string, e env) (*cli, error) {
 	c := &cli{command: "setup"}
 	o := &c.opts
 	fs := flag.NewFlagSet("msconnector-wizard", flag.ContinueOnError)
-	fs.SetOutput(e.err)
+	// The flag package would print its whole usage after any mistake; a
+	// mistake is one line (run prints it), and --help prints helpText.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	str := func(p *string, name, envName, def, usage string) {
 		if v := e.getenv(envName); envName != "" && v != "" {
 			def = v
@@ -175,6 +178,7 @@ func parse(args []string, e env) (*cli, error) {
 	words, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printHelp(e.out, fs)
 			return nil, err
 		}
 		return nil, usageError{err.Error() + " (see --help)"}
@@ -197,6 +201,41 @@ func parse(args []string, e env) (*cli, error) {
 	o.AppmixerPassword = steps.NewSecret(e.getenv("APPMIXER_PASSWORD"))
 	o.AppmixerToken = steps.NewSecret(e.getenv("APPMIXER_TOKEN"))
 	return c, nil
+}
+
+const helpText = `msconnector-wizard sets up Appmixer's Microsoft connector: the Azure app
+registration (redirect URIs, permissions, client secret) and the appmixer:microsoft
+configuration. It shows each change and asks before making it.
+
+Usage:
+  msconnector-wizard [command] [flags]
+
+Commands:
+  setup            register or repair the app and store it in Appmixer (the default)
+  status           check every setting; exit 1 if anything needs attention
+  rotate-secret    new client secret: stored, proven, then the old one removed
+  tenant on|off    turn Appmixer's tenant field on or off
+  teardown         delete the app and Appmixer's Microsoft keys
+
+Examples:
+  msconnector-wizard --demo                       try it against simulated services
+  msconnector-wizard                              set up, asking each question
+  msconnector-wizard --yes --appmixer-url https://api.acme.appmixer.cloud \
+      --appmixer-username admin@acme.com          headless (scripts, CI); the password
+                                                  comes from APPMIXER_PASSWORD
+  msconnector-wizard status --json                for cron and monitoring
+
+Exit codes: 0 done, 1 failed (one line says why), 2 wrong usage, 130 interrupted.
+
+Flags (before or after the command):
+`
+
+// printHelp writes the help text and every flag with its default.
+func printHelp(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, helpText)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
 }
 
 // parseInterspersed parses flags wherever they stand, so `--demo status` and

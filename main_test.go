@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad expiry", nil, []string{"--secret-expiry", "forever", "--yes"}, []string{"--secret-expiry"}},
 		{"single tenant without tenant field", nil, []string{"--audience", "single-tenant", "--tenant-field", "off", "--yes"}, []string{"tenant field"}},
 		{"frontend URL", nil, []string{"--appmixer-url", "https://my.acme.appmixer.cloud", "--yes"}, []string{"https://api.acme.appmixer.cloud"}},
+		{"unknown flag", nil, []string{"--bogus"}, []string{"-bogus", "see --help"}},
 		{"unknown command", nil, []string{"sideways"}, []string{`unknown command "sideways"`, "status"}},
 		{"stray argument", nil, []string{"status", "--yes", "now"}, []string{`unexpected argument "now" after status`}},
 	}
@@ -82,6 +84,18 @@ func headlessEnv(t *testing.T) (*azuretest.Server, *appmixertest.Server, map[str
 	return w.Az, w.Amx, map[string]string{
 		"APPMIXER_URL": w.Amx.URL, "APPMIXER_USERNAME": appmixertest.DefaultAdminUsername,
 		"APPMIXER_PASSWORD": appmixertest.DefaultAdminPassword, "AZURE_TENANT_ID": w.Az.TenantID, "AZURE_AUTHORITY_HOST": w.Az.URL,
+	}
+}
+
+func TestHelpListsCommandsAndFlags(t *testing.T) {
+	code, stdout, stderr := runMain(t, nil, false, "--help")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("--help: exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range append(slices.Clone(commands), "Usage:", "--demo", "-appmixer-url", "-dry-run", "APPMIXER_PASSWORD", "130 interrupted") {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--help lacks %q:\n%s", want, stdout)
+		}
 	}
 }
 
