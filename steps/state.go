@@ -56,6 +56,14 @@ type State struct {
 	observe func(Event)
 }
 
+// ShareSignIn makes s use b's signed-in Azure and Appmixer sessions, so a
+// second flow after a sign-in (the start menu's choice) does not sign in
+// again: its sign-in stage then only re-reads Appmixer's configuration.
+func (s *State) ShareSignIn(b *State) {
+	s.Azure, s.Graph, s.TenantID, s.AzureUser = b.Azure, b.Graph, b.TenantID, b.AzureUser
+	s.Appmixer, s.API, s.AdminUser = b.Appmixer, b.API, b.AdminUser
+}
+
 // NewState prepares a run's state from its options.
 func NewState(o Options) *State {
 	if o.Now == nil {

@@ -17,48 +17,132 @@ import (
 )
 
 // runAccessible is the screen-reader mode: one question per line, no
-// redrawing, no colours, every state said in words.
+// redrawing, no colours, every state said in words. As in the TUI, the
+// sign-in questions come first; an existing setup then gets the start menu,
+// anything else the setup questions.
 func runAccessible(ctx context.Context, o steps.Options, ui UI) (steps.Summary, error) {
-	// Plain text only: huh's field titles carry styles, which a screen
-	// reader would read out or a log would keep as escape codes.
-	w := &colorprofile.Writer{Forward: ui.Out, Profile: colorprofile.NoTTY}
-	r := ui.In
-	out := &lockedWriter{w: w}
-	fmt.Fprintln(out, appTitle)
-	if ui.Demo {
-		fmt.Fprintln(out, "DEMO: simulated Azure and Appmixer, nothing real changes.")
-	}
-	a := answersFrom(o)
-	if err := askAccessible(a, out, r, true); err != nil {
-		return steps.Summary{}, err
-	}
-	opts, err := a.apply(o)
+	p, base, err := plainSignIn(ctx, appTitle, o, ui)
 	if err != nil {
-		return steps.Summary{}, err
+		return summarize(base), err
 	}
-	opts.OnDeviceCode = func(dc steps.DeviceCode) {
-		fmt.Fprintf(out, "To sign in to Azure, open %s and enter the code %s\n", dc.VerificationURL, spaced(dc.UserCode))
+	if base.Config["clientId"] != "" {
+		c, err := p.askMenu(base)
+		if err != nil {
+			return summarize(base), err
+		}
+		if c.Name != actSetup {
+			return summarize(base), p.runCommand(ctx, c, base)
+		}
+	}
+	if err := askAccessible(p.ans, p.out, p.in, askSetup); err != nil {
+		return summarize(base), err
+	}
+	opts, err := p.ans.apply(base.Opts)
+	if err != nil {
+		return summarize(base), err
 	}
 	s := steps.NewState(opts)
-	rn := &steps.Runner{
-		Stages:  steps.SetupFlow(opts),
-		Prompt:  linePrompter{w: out, r: r},
-		Observe: func(ev steps.Event) { fmt.Fprint(out, eventLine(ev)) },
-		DryRun:  opts.DryRun,
-	}
-	results, err := rn.Run(ctx, s)
+	s.ShareSignIn(base)
+	results, err := p.run(ctx, s, steps.SetupFlow(opts), p.prompter())
 	sum := s.Summarize(results)
 	if err != nil {
 		return sum, err
 	}
-	writePlainSummary(out, sum, programName())
+	writePlainSummary(p.out, sum, programName())
 	return sum, nil
 }
 
-// askAccessible asks the inputs with huh's accessible fields: the sign-in
-// ones, and with setup also what the setup makes. Enter keeps the value shown
-// in brackets (from flags or env).
-func askAccessible(a *answers, w io.Writer, r io.Reader, setup bool) error {
+// plainSession is one accessible run: where it writes and reads, and the
+// answers so far.
+type plainSession struct {
+	out      io.Writer
+	in       io.Reader
+	ans      *answers
+	signedIn bool // both sign-ins were said
+}
+
+// plainSignIn writes the title, asks the sign-in questions and signs in to
+// both services; the state it returns holds the sessions the next flow shares.
+func plainSignIn(ctx context.Context, title string, o steps.Options, ui UI) (*plainSession, *steps.State, error) {
+	// Plain text only: huh's field titles carry styles, which a screen
+	// reader would read out or a log would keep as escape codes.
+	out := &lockedWriter{w: &colorprofile.Writer{Forward: ui.Out, Profile: colorprofile.NoTTY}}
+	fmt.Fprintln(out, title)
+	if ui.Demo {
+		fmt.Fprintln(out, "DEMO: simulated Azure and Appmixer, nothing real changes.")
+	}
+	p := &plainSession{out: out, in: ui.In, ans: answersFrom(o)}
+	if err := askAccessible(p.ans, out, ui.In, askSignIn); err != nil {
+		return p, nil, err
+	}
+	opts, err := p.ans.apply(o)
+	if err != nil {
+		return p, nil, err
+	}
+	opts.OnDeviceCode = func(dc steps.DeviceCode) {
+		fmt.Fprintf(out, "To sign in to Azure, open %s and enter the code %s\n", dc.VerificationURL, spaced(dc.UserCode))
+	}
+	base := steps.NewState(opts)
+	_, err = p.run(ctx, base, steps.SetupFlow(opts)[:1], p.prompter())
+	return p, base, err
+}
+
+func (p *plainSession) prompter() linePrompter { return linePrompter{w: p.out, r: p.in} }
+
+// run runs a flow on s, each event a line, each plan asked by prompt.
+func (p *plainSession) run(ctx context.Context, s *steps.State, flow []steps.Stage, prompt steps.Prompter) ([]steps.StepResult, error) {
+	rn := &steps.Runner{
+		Stages: flow,
+		Prompt: prompt,
+		Observe: func(ev steps.Event) {
+			if p.signedIn && isSignIn(ev.Step.ID) && ev.Kind != steps.EventFailed {
+				return // said once already: the next flow only re-reads Appmixer's configuration
+			}
+			fmt.Fprint(p.out, eventLine(ev))
+		},
+		DryRun: s.Opts.DryRun,
+	}
+	results, err := rn.Run(ctx, s)
+	p.signedIn = p.signedIn || s.Graph != nil && s.Appmixer != nil
+	return results, err
+}
+
+func isSignIn(id steps.ID) bool { return id == steps.IDSignInAzure || id == steps.IDSignInAppmixer }
+
+// askMenu is the start menu as one question; Enter keeps "Set up".
+func (p *plainSession) askMenu(base *steps.State) (Command, error) {
+	items := startMenu(base.Summarize(nil).TenantField)
+	fmt.Fprintf(p.out, "Appmixer already uses the Microsoft app with client ID %s.\n", base.Config["clientId"])
+	opts := make([]huh.Option[int], len(items))
+	for i, it := range items {
+		opts[i] = huh.NewOption(it.title+": "+it.about, i)
+	}
+	choice := 0
+	if err := huh.NewSelect[int]().Title("What would you like to do?").Options(opts...).Value(&choice).RunAccessible(p.out, p.in); err != nil {
+		return Command{}, fmt.Errorf("reading your answers: %w", err)
+	}
+	fmt.Fprintln(p.out)
+	return items[choice].cmd, nil
+}
+
+func summarize(s *steps.State) steps.Summary {
+	if s == nil {
+		return steps.Summary{}
+	}
+	return s.Summarize(nil)
+}
+
+// askPhase is which questions askAccessible asks.
+type askPhase int
+
+const (
+	askSignIn askPhase = iota // Appmixer URL and account, Azure sign-in
+	askSetup                  // what the setup makes
+)
+
+// askAccessible asks one phase's inputs with huh's accessible fields. Enter
+// keeps the value shown in brackets (from flags or env).
+func askAccessible(a *answers, w io.Writer, r io.Reader, phase askPhase) error {
 	input := func(title, about string, v *string, check func(string) error) error {
 		if about != "" {
 			fmt.Fprintln(w, about)
@@ -81,45 +165,45 @@ func askAccessible(a *answers, w io.Writer, r io.Reader, setup bool) error {
 		return huh.NewSelect[string]().Title(title).Options(opts...).Value(v).RunAccessible(w, r)
 	}
 	type ask struct {
-		setupOnly bool
-		run       func() error
+		phase askPhase
+		run   func() error
 	}
 	asks := []ask{
-		{false, func() error {
+		{askSignIn, func() error {
 			return input("Appmixer API URL", "The REST API base, e.g. https://api.acme.appmixer.cloud", &a.URL, validateURL)
 		}},
-		{false, func() error {
+		{askSignIn, func() error {
 			if a.hasToken {
 				return nil
 			}
 			return input("Appmixer admin username", "", &a.Username, required("the username"))
 		}},
-		{false, func() error { return askPassword(a, w, r) }},
-		{true, func() error {
+		{askSignIn, func() error { return askPassword(a, w, r) }},
+		{askSignIn, func() error { return choose("Sign in to Azure with", "", &a.Auth, authOptions) }},
+		{askSignIn, func() error {
+			return input("Azure tenant (optional, Enter for your home tenant)", "", &a.Tenant, func(string) error { return nil })
+		}},
+		{askSetup, func() error {
 			return input("App registration name", "", &a.AppName, required("the app name"))
 		}},
-		{true, func() error {
+		{askSetup, func() error {
 			return input("Client secret expiry", "24 months is the portal's furthest; or 730d, 2y, 2027-12-31.", &a.Expiry, validateExpiry)
 		}},
-		{true, func() error { return choose("Supported account types", audienceHelp, &a.Audience, audienceOptions) }},
-		{true, func() error { return choose("API permissions", permissionHelp, &a.Permissions, permissionOptions) }},
-		{true, func() error {
+		{askSetup, func() error { return choose("Supported account types", audienceHelp, &a.Audience, audienceOptions) }},
+		{askSetup, func() error { return choose("API permissions", permissionHelp, &a.Permissions, permissionOptions) }},
+		{askSetup, func() error {
 			if a.Permissions != customPermissions {
 				return nil
 			}
 			return input("Custom permissions (comma list)", "", &a.Custom, a.validateCustom)
 		}},
-		{true, func() error { return choose("Tenant field in Appmixer", "", &a.TenantField, tenantFieldOptions) }},
-		{true, func() error {
+		{askSetup, func() error { return choose("Tenant field in Appmixer", "", &a.TenantField, tenantFieldOptions) }},
+		{askSetup, func() error {
 			return huh.NewConfirm().Title("Grant admin consent now?").Value(&a.AdminConsent).RunAccessible(w, r)
-		}},
-		{false, func() error { return choose("Sign in to Azure with", "", &a.Auth, authOptions) }},
-		{false, func() error {
-			return input("Azure tenant (optional, Enter for your home tenant)", "", &a.Tenant, func(string) error { return nil })
 		}},
 	}
 	for _, q := range asks {
-		if q.setupOnly && !setup {
+		if q.phase != phase {
 			continue
 		}
 		if err := q.run(); err != nil {

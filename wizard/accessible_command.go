@@ -6,50 +6,39 @@ import (
 	"io"
 	"strings"
 
-	"github.com/charmbracelet/colorprofile"
-
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
 // runAccessibleCommand is a lifecycle command for screen readers: the sign-in
 // questions, each plan in words, and the result as RunCommand prints it.
 func runAccessibleCommand(ctx context.Context, c Command, o steps.Options, ui UI) error {
-	out := &lockedWriter{w: &colorprofile.Writer{Forward: ui.Out, Profile: colorprofile.NoTTY}}
-	fmt.Fprintln(out, appTitle+": "+lifecycleLabel(c))
-	if ui.Demo {
-		fmt.Fprintln(out, "DEMO: simulated Azure and Appmixer, nothing real changes.")
-	}
-	a := answersFrom(o)
-	if err := askAccessible(a, out, ui.In, false); err != nil {
-		return err
-	}
-	opts, err := a.apply(o)
+	p, base, err := plainSignIn(ctx, appTitle+": "+lifecycleLabel(c), o, ui)
 	if err != nil {
 		return err
 	}
-	c.Yes = true // every plan is asked below; teardown by the app's typed name
+	return p.runCommand(ctx, c, base)
+}
+
+// runCommand runs a lifecycle command on base's sessions, asking before each
+// change (teardown: by the app's typed name).
+func (p *plainSession) runCommand(ctx context.Context, c Command, base *steps.State) error {
+	opts := base.Opts
+	c.Yes = true // every plan is asked below
 	flow, report, err := CommandFlow(c, &opts)
 	if err != nil {
 		return err
 	}
-	opts.OnDeviceCode = func(dc steps.DeviceCode) {
-		fmt.Fprintf(out, "To sign in to Azure, open %s and enter the code %s\n", dc.VerificationURL, spaced(dc.UserCode))
-	}
 	st := steps.NewState(opts)
-	rn := &steps.Runner{
-		Stages:  flow,
-		Prompt:  namePrompter{linePrompter{w: out, r: ui.In}},
-		Observe: func(ev steps.Event) { fmt.Fprint(out, eventLine(ev)) },
-	}
-	results, err := rn.Run(ctx, st)
+	st.ShareSignIn(base)
+	results, err := p.run(ctx, st, flow, namePrompter{p.prompter()})
 	if err != nil {
 		return err
 	}
 	if report != nil {
-		printStatus(out, report)
+		printStatus(p.out, report)
 		return report.Err()
 	}
-	printCommandSummary(out, c, st.Summarize(results), st)
+	printCommandSummary(p.out, c, st.Summarize(results), st)
 	return nil
 }
 

@@ -49,14 +49,14 @@ func TestAccessibleRunAgainstEmulators(t *testing.T) {
 		"http://api.acme.appmixer.cloud", // refused: plain http to a non-loopback host
 		url,
 		"",  // username (pre-filled)
+		"",  // sign-in: device code
+		"",  // tenant: pre-filled
 		"",  // app name
 		"",  // expiry
 		"",  // account types: default
 		"",  // permissions: default
 		"2", // tenant field: on
 		"",  // admin consent: no
-		"",  // sign-in: device code
-		"",  // tenant: pre-filled
 	}, "\n") + "\n" + strings.Repeat("a\n", 20)
 	var out bytes.Buffer
 	sum, err := RunTUI(context.Background(), o, UI{In: oneByteReader{strings.NewReader(answers)}, Out: &out, Accessible: true})
@@ -121,5 +121,50 @@ func TestLinePrompterSkipOnlyWhenSkippable(t *testing.T) {
 	p = linePrompter{w: &out, r: strings.NewReader("")}
 	if d, _ := p.Confirm(context.Background(), testInfos[3], sk); d != steps.Quit {
 		t.Fatalf("at end of input: decision %v, want Quit", d)
+	}
+}
+
+// An existing setup gets the start menu after the sign-in, as in the TUI:
+// Enter keeps "Set up"; a number picks a command, run on the same sign-in.
+func TestAccessibleStartMenu(t *testing.T) {
+	e := newCmdEnv(t)
+	app := e.az.Applications()[0]
+	signIn := strings.Repeat("\n", 4) // URL, username, sign-in method, tenant: Enter keeps each
+	run := func(in string) (string, steps.Summary, error) {
+		var out bytes.Buffer
+		sum, err := RunTUI(context.Background(), e.opts, UI{In: oneByteReader{strings.NewReader(in)}, Out: &out, Accessible: true})
+		return out.String(), sum, err
+	}
+
+	out, _, err := run(signIn + "2\n")
+	if err != nil {
+		t.Fatalf("status from the menu: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Appmixer already uses the Microsoft app with client ID " + app.AppID, "What would you like to do?",
+		"Check status", "Tear down", "✓ Secret works", "All checks passed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "App registration name") {
+		t.Error("status asked the setup questions")
+	}
+	if n := strings.Count(out, "Done: Sign in to Azure"); n != 1 {
+		t.Errorf("the sign-in was said %d times", n)
+	}
+	if n := e.writes(); n != 0 {
+		t.Fatalf("status from the menu wrote %d times", n)
+	}
+
+	// Enter: set up, with its questions, on the existing app.
+	out, sum, err := run(signIn + "\n" + strings.Repeat("\n", 6) + strings.Repeat("a\n", 10))
+	if err != nil {
+		t.Fatalf("setup from the menu: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "App registration name") || sum.ClientID != app.AppID || len(e.az.Applications()) != 1 {
+		t.Fatalf("setup from the menu: client ID %s (want %s), %d apps\n%s", sum.ClientID, app.AppID, len(e.az.Applications()), out)
+	}
+	if n := strings.Count(out, "To sign in to Azure"); n > 1 {
+		t.Errorf("signed in to Azure %d times in one run", n)
 	}
 }

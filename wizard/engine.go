@@ -125,8 +125,7 @@ func (e *engine) prepare(c Command, o steps.Options, retry bool) (*steps.State, 
 	}
 	s := steps.NewState(o)
 	if b := e.base; b != nil { // signed in already: the flow's sign-in stage only re-reads Appmixer's config
-		s.Azure, s.Graph, s.TenantID, s.AzureUser = b.Azure, b.Graph, b.TenantID, b.AzureUser
-		s.Appmixer, s.API, s.AdminUser = b.Appmixer, b.API, b.AdminUser
+		s.ShareSignIn(b)
 	} else {
 		e.base = s
 	}

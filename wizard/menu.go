@@ -15,11 +15,14 @@ type menuItem struct {
 	title, about string
 }
 
-// menuItems are what an existing setup can be asked to do. The tenant item
-// flips the field from what Appmixer holds now.
-func (m *model) menuItems() []menuItem {
+func (m *model) menuItems() []menuItem { return startMenu(m.found.summary.TenantField) }
+
+// startMenu is what an existing setup can be asked to do (the TUI's menu and
+// the accessible mode's question). The tenant item flips the field from what
+// Appmixer holds now.
+func startMenu(tenantOn bool) []menuItem {
 	tenant := menuItem{Command{Name: "tenant", Arg: "on"}, "Tenant field: turn on", "Users type your tenant ID when connecting."}
-	if m.found.summary.TenantField {
+	if tenantOn {
 		tenant = menuItem{Command{Name: "tenant", Arg: "off"}, "Tenant field: turn off", "Users sign in through the common endpoint."}
 	}
 	return []menuItem{
