@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -57,5 +58,42 @@ func TestCtrlCInTheTUIExits130(t *testing.T) {
 	}
 	if !strings.Contains(screen.String(), "\x1b[?1049l") {
 		t.Fatal("the alternate screen was not left: the terminal is not restored")
+	}
+}
+
+// SIGINT while a headless run waits for the device code: exit 130 and the
+// "interrupted" line, not an Azure error about a pending authorization.
+func TestSIGINTWhileWaitingForTheDeviceCodeExits130(t *testing.T) {
+	bin := wizardBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--demo", "--yes", "--state-dir", t.TempDir())
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir()}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var seen bytes.Buffer
+	buf := make([]byte, 4096)
+	for !strings.Contains(seen.String(), "enter the code") {
+		n, err := stderr.Read(buf)
+		seen.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("never saw the device code: %v\n%s", err, seen.String())
+		}
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	rest, _ := io.ReadAll(stderr)
+	seen.Write(rest)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("want exit %d, got %v\n%s", exitInterrupted, err, seen.String())
+	}
+	if out := seen.String(); !strings.Contains(out, "interrupted") || strings.Contains(out, "AADSTS") {
+		t.Fatalf("stderr:\n%s", out)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -83,6 +84,10 @@ func run(ctx context.Context, args []string, e env) int {
 		return exitOK
 	}
 	if err != nil {
+		fmt.Fprintln(e.err, "error:", err)
+		return exitUsage
+	}
+	if err := c.checkValues(); err != nil { // before the demo, which sets some of them
 		fmt.Fprintln(e.err, "error:", err)
 		return exitUsage
 	}
@@ -186,6 +191,10 @@ func parse(args []string, e env) (*cli, error) {
 	if pw != "" {
 		return nil, usageError{"the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"}
 	}
+	if len(words) > 0 && words[0] == "help" {
+		printHelp(e.out, fs)
+		return nil, flag.ErrHelp
+	}
 	if len(words) > 0 {
 		if !slices.Contains(commands, words[0]) {
 			return nil, usageError{fmt.Sprintf("unknown command %q: commands are %s", words[0], strings.Join(commands, ", "))}
@@ -258,17 +267,41 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// validate checks values and, headless, that every input is there.
-func (c *cli) validate(e env) error {
+// guidShape is an Application (client) ID as the portal shows it.
+var guidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// checkValues refuses flag values that could only fail later, after changes
+// were made (Graph refuses them with a 400 of its own).
+func (c *cli) checkValues() error {
 	o := &c.opts
-	if _, ok := steps.Audiences[o.Audience]; !ok {
-		return usageError{fmt.Sprintf("--audience %q: use single-tenant, multi-tenant or multi-tenant-and-personal", o.Audience)}
+	o.AppName, o.AppID = strings.TrimSpace(o.AppName), strings.TrimSpace(o.AppID)
+	switch {
+	case o.AppName == "":
+		return usageError{"--app-name is empty: give the app registration a name (default Appmixer)"}
+	case len(o.AppName) > 256:
+		// The limit azuretest holds Graph's displayName to (validate.go).
+		return usageError{"--app-name is longer than 256 characters, Entra ID's limit for an app's display name"}
+	case o.AppID != "" && !guidShape.MatchString(o.AppID):
+		return usageError{fmt.Sprintf("--app-id %q is not an Application (client) ID: copy the GUID from the app's Overview page", o.AppID)}
+	case o.Timeout <= 0:
+		return usageError{fmt.Sprintf("--timeout %s: give a positive duration such as 30s", o.Timeout)}
+	case o.WaitTimeout <= 0:
+		return usageError{fmt.Sprintf("--wait-timeout %s: give a positive duration such as 2m", o.WaitTimeout)}
 	}
 	if _, err := azure.ParseSignInMethod(o.AuthMethod); err != nil {
 		return usageError{"--auth: " + err.Error()}
 	}
 	if _, err := azure.LookupCloud(o.Cloud); err != nil {
 		return usageError{"--cloud: " + err.Error()}
+	}
+	return nil
+}
+
+// validate checks values and, headless, that every input is there.
+func (c *cli) validate(e env) error {
+	o := &c.opts
+	if _, ok := steps.Audiences[o.Audience]; !ok {
+		return usageError{fmt.Sprintf("--audience %q: use single-tenant, multi-tenant or multi-tenant-and-personal", o.Audience)}
 	}
 	if _, err := azure.ParsePermissionList(o.Permissions); err != nil {
 		return usageError{"--permissions: " + err.Error()}
@@ -307,6 +340,9 @@ func (c *cli) validate(e env) error {
 		if o.AppmixerPassword.IsZero() {
 			missing = append(missing, "APPMIXER_PASSWORD (or APPMIXER_TOKEN)")
 		}
+	}
+	if !c.yes && !o.DryRun && !readOnly && c.json && e.tty {
+		return usageError{"--json prints one object for scripts and asks nothing: add --yes to apply (or --dry-run to only see the plan)" + missingText(missing)}
 	}
 	if !c.yes && !o.DryRun && !readOnly {
 		return usageError{"no terminal to ask questions in: pass --yes to apply without asking (or --dry-run to only see the plan)" + missingText(missing)}

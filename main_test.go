@@ -50,6 +50,13 @@ func TestUsageErrors(t *testing.T) {
 		{"bad expiry", nil, []string{"--secret-expiry", "forever", "--yes"}, []string{"--secret-expiry"}},
 		{"single tenant without tenant field", nil, []string{"--audience", "single-tenant", "--tenant-field", "off", "--yes"}, []string{"tenant field"}},
 		{"frontend URL", nil, []string{"--appmixer-url", "https://my.acme.appmixer.cloud", "--yes"}, []string{"https://api.acme.appmixer.cloud"}},
+		{"past expiry date", nil, []string{"--secret-expiry", "2020-01-01", "--yes"}, []string{"--secret-expiry", "not in the future"}},
+		{"app id not a GUID", nil, []string{"--app-id", "notaguid", "--demo", "--yes"}, []string{"--app-id", "Overview"}},
+		{"blank app name", nil, []string{"--app-name", "   ", "--demo", "--yes"}, []string{"--app-name is empty"}},
+		{"zero timeout", nil, []string{"--timeout", "0s", "--demo", "--yes"}, []string{"--timeout", "positive"}},
+		{"bad flag value", nil, []string{"--timeout", "abc"}, []string{"-timeout", "see --help"}},
+		{"demo checks --auth", nil, []string{"--demo", "--auth", "nope", "--yes"}, []string{"--auth"}},
+		{"demo checks --cloud", nil, []string{"--demo", "--cloud", "mars", "--yes"}, []string{"--cloud"}},
 		{"unknown flag", nil, []string{"--bogus"}, []string{"-bogus", "see --help"}},
 		{"unknown command", nil, []string{"sideways"}, []string{`unknown command "sideways"`, "status"}},
 		{"stray argument", nil, []string{"status", "--yes", "now"}, []string{`unexpected argument "now" after status`}},
@@ -87,10 +94,22 @@ func headlessEnv(t *testing.T) (*azuretest.Server, *appmixertest.Server, map[str
 	}
 }
 
+// --json on a terminal asks nothing, so it needs --yes or --dry-run: say that,
+// not "no terminal".
+func TestJSONOnATerminalNeedsYes(t *testing.T) {
+	code, stdout, stderr := runMain(t, map[string]string{"APPMIXER_URL": "https://api.acme.appmixer.cloud"}, true, "--json")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, "--json") || !strings.Contains(stderr, "--yes") || strings.Contains(stderr, "no terminal") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
 func TestHelpListsCommandsAndFlags(t *testing.T) {
 	code, stdout, stderr := runMain(t, nil, false, "--help")
 	if code != exitOK || stderr != "" {
 		t.Fatalf("--help: exit %d, stderr %q", code, stderr)
+	}
+	if code, again, _ := runMain(t, nil, false, "help"); code != exitOK || again != stdout {
+		t.Fatalf("`help` (exit %d) differs from --help", code)
 	}
 	for _, want := range append(slices.Clone(commands), "Usage:", "--demo", "-appmixer-url", "-dry-run", "APPMIXER_PASSWORD", "130 interrupted") {
 		if !strings.Contains(stdout, want) {

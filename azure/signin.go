@@ -140,7 +140,15 @@ func SignIn(ctx context.Context, o SignInOptions) (*Session, error) {
 	co := s.clientOptions()
 	ar := &authRecorder{next: co.Transport}
 	co.Transport = ar
-	fail := func(err error) error { return newAuthErrorRec("sign-in ("+string(o.Method)+")", err, ar) }
+	fail := func(err error) error {
+		// Interrupted or out of time while waiting (the device code's polling
+		// then reports its last "authorization pending"): say that, so ctrl+c
+		// is an interruption and not an Azure failure.
+		if cerr := ctx.Err(); cerr != nil {
+			return fmt.Errorf("sign-in (%s) stopped while waiting: %w", o.Method, cerr)
+		}
+		return newAuthErrorRec("sign-in ("+string(o.Method)+")", err, ar)
+	}
 	var rec azidentity.AuthenticationRecord
 	switch o.Method {
 	case SignInDevice:

@@ -3,6 +3,7 @@ package azure_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,5 +195,19 @@ func TestSignInAzureCLI(t *testing.T) {
 	_, err = azure.SignIn(context.Background(), azure.SignInOptions{Method: azure.SignInAzureCLI, GraphURL: srv.URL, HTTPClient: srv.Client()})
 	if err == nil || !strings.Contains(err.Error(), "az login") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("want az login hint, got %v", err)
+	}
+}
+
+// ctrl+c while the device code waits: the sign-in says it was stopped (a
+// context error main turns into exit 130), not the poll's last "pending".
+func TestSignInDeviceCodeInterrupted(t *testing.T) {
+	srv := newEmulator(t)
+	ctx, cancel := context.WithCancel(ctxT(t))
+	_, err := azure.SignIn(ctx, azure.SignInOptions{
+		Method: azure.SignInDevice, AuthorityHost: srv.URL, GraphURL: srv.URL, HTTPClient: srv.Client(),
+		OnDeviceCode: func(azure.DeviceCodePrompt) { cancel() },
+	})
+	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "AADSTS70016") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("want one line wrapping context.Canceled, got %v", err)
 	}
 }

@@ -29,6 +29,10 @@ func ParseExpiry(s string) (Expiry, error) {
 		return DefaultExpiry, nil
 	}
 	if d, err := time.Parse("2006-01-02", in); err == nil {
+		if !d.After(time.Now()) {
+			// Graph would refuse it only after the app exists (400 on endDateTime).
+			return Expiry{}, fmt.Errorf("secret expiry %s is not in the future: give a later date or a length (24months, 730d)", in)
+		}
 		return Expiry{Date: d}, nil
 	}
 	num := strings.TrimRightFunc(in, func(r rune) bool { return r < '0' || r > '9' })

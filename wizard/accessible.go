@@ -26,7 +26,7 @@ func runAccessible(ctx context.Context, o steps.Options, ui UI) (steps.Summary, 
 		return summarize(base), err
 	}
 	if base.Config["clientId"] != "" {
-		c, err := p.askMenu(base)
+		c, err := p.askMenu(ctx, base)
 		if err != nil {
 			return summarize(base), err
 		}
@@ -34,7 +34,7 @@ func runAccessible(ctx context.Context, o steps.Options, ui UI) (steps.Summary, 
 			return summarize(base), p.runCommand(ctx, c, base)
 		}
 	}
-	if err := askAccessible(p.ans, p.out, p.in, askSetup); err != nil {
+	if err := askAccessible(ctx, p.ans, p.out, p.in, askSetup); err != nil {
 		return summarize(base), err
 	}
 	opts, err := p.ans.apply(base.Opts)
@@ -72,7 +72,7 @@ func plainSignIn(ctx context.Context, title string, o steps.Options, ui UI) (*pl
 		fmt.Fprintln(out, "DEMO: simulated Azure and Appmixer, nothing real changes.")
 	}
 	p := &plainSession{out: out, in: ui.In, ans: answersFrom(o)}
-	if err := askAccessible(p.ans, out, ui.In, askSignIn); err != nil {
+	if err := askAccessible(ctx, p.ans, out, ui.In, askSignIn); err != nil {
 		return p, nil, err
 	}
 	opts, err := p.ans.apply(o)
@@ -110,7 +110,7 @@ func (p *plainSession) run(ctx context.Context, s *steps.State, flow []steps.Sta
 func isSignIn(id steps.ID) bool { return id == steps.IDSignInAzure || id == steps.IDSignInAppmixer }
 
 // askMenu is the start menu as one question; Enter keeps "Set up".
-func (p *plainSession) askMenu(base *steps.State) (Command, error) {
+func (p *plainSession) askMenu(ctx context.Context, base *steps.State) (Command, error) {
 	items := startMenu(base.Summarize(nil).TenantField)
 	fmt.Fprintf(p.out, "Appmixer already uses the Microsoft app with client ID %s.\n", base.Config["clientId"])
 	opts := make([]huh.Option[int], len(items))
@@ -118,7 +118,10 @@ func (p *plainSession) askMenu(base *steps.State) (Command, error) {
 		opts[i] = huh.NewOption(it.title+": "+it.about, i)
 	}
 	choice := 0
-	if err := huh.NewSelect[int]().Title("What would you like to do?").Options(opts...).Value(&choice).RunAccessible(p.out, p.in); err != nil {
+	ask := func() error {
+		return huh.NewSelect[int]().Title("What would you like to do?").Options(opts...).Value(&choice).RunAccessible(p.out, p.in)
+	}
+	if err := interruptible(ctx, ask); err != nil {
 		return Command{}, fmt.Errorf("reading your answers: %w", err)
 	}
 	fmt.Fprintln(p.out)
@@ -142,7 +145,7 @@ const (
 
 // askAccessible asks one phase's inputs with huh's accessible fields. Enter
 // keeps the value shown in brackets (from flags or env).
-func askAccessible(a *answers, w io.Writer, r io.Reader, phase askPhase) error {
+func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, phase askPhase) error {
 	input := func(title, about string, v *string, check func(string) error) error {
 		if about != "" {
 			fmt.Fprintln(w, about)
@@ -206,7 +209,7 @@ func askAccessible(a *answers, w io.Writer, r io.Reader, phase askPhase) error {
 		if q.phase != phase {
 			continue
 		}
-		if err := q.run(); err != nil {
+		if err := interruptible(ctx, q.run); err != nil {
 			return fmt.Errorf("reading your answers: %w", err)
 		}
 		fmt.Fprintln(w)
@@ -246,18 +249,18 @@ type linePrompter struct {
 
 func (p linePrompter) Confirm(ctx context.Context, info steps.Info, plan steps.Plan) (steps.Decision, error) {
 	showPlan(p.w, info, plan)
-	choices := "a to apply, q to quit"
+	choices, letters := "a (or just Enter) to apply, q to quit", "a or q"
 	if plan.Skippable {
-		choices = "a to apply, s to skip, q to quit"
+		choices, letters = "a (or just Enter) to apply, s to skip, q to quit", "a, s or q"
 	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return steps.Quit, err
 		}
 		fmt.Fprintf(p.w, "Apply? Type %s, then Enter: ", choices)
-		line, err := readLine(p.r)
+		line, err := readLineCtx(ctx, p.r)
 		if err != nil {
-			return steps.Quit, nil // end of input: stop safely
+			return steps.Quit, ctx.Err() // interrupted; or end of input: stop safely
 		}
 		switch strings.ToLower(strings.TrimSpace(line)) {
 		case "a", "apply", "y", "yes", "":
@@ -270,9 +273,50 @@ func (p linePrompter) Confirm(ctx context.Context, info steps.Info, plan steps.P
 		case "q", "quit", "n", "no":
 			return steps.Quit, nil
 		default:
-			fmt.Fprintln(p.w, "Please type a, s or q.")
+			fmt.Fprintf(p.w, "Please type %s.\n", letters)
 		}
 	}
+}
+
+// keepTerminal saves a terminal's mode and returns what puts it back: a
+// question left unanswered by ctrl+c may have turned echo off (the password).
+func keepTerminal(in io.Reader) func() {
+	f, ok := in.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return func() {}
+	}
+	st, err := term.GetState(f.Fd())
+	if err != nil {
+		return func() {}
+	}
+	return func() { term.Restore(f.Fd(), st) }
+}
+
+// interruptible runs a blocking question and returns at once when ctx ends
+// (ctrl+c), instead of after the next Enter; the read it leaves behind ends
+// with the process.
+func interruptible(ctx context.Context, ask func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- ask() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// readLineCtx is readLine that gives up when ctx ends.
+func readLineCtx(ctx context.Context, r io.Reader) (line string, err error) {
+	err = interruptible(ctx, func() error {
+		var e error
+		line, e = readLine(r)
+		return e
+	})
+	return line, err
 }
 
 // readLine reads up to a newline one byte at a time, so nothing after the

@@ -53,7 +53,10 @@ func (p namePrompter) Confirm(ctx context.Context, info steps.Info, plan steps.P
 	}
 	showPlan(p.w, info, plan)
 	fmt.Fprintf(p.w, "To delete it, type the app's name, %s, then Enter. Anything else keeps the app: ", name)
-	line, err := readLine(p.r)
+	line, err := readLineCtx(ctx, p.r)
+	if cerr := ctx.Err(); cerr != nil {
+		return steps.Quit, cerr // ctrl+c: nothing was deleted
+	}
 	if err != nil || strings.TrimSpace(line) != name {
 		fmt.Fprintln(p.w, "That is not the app's name: the app is kept and nothing was deleted.")
 		return steps.Quit, nil

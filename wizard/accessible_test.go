@@ -3,8 +3,10 @@ package wizard
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,7 +111,7 @@ func TestLinePrompterSkipOnlyWhenSkippable(t *testing.T) {
 	if err != nil || d != steps.Apply {
 		t.Fatalf("decision %v, %v; want Apply after refusing skip", d, err)
 	}
-	if !strings.Contains(out.String(), "cannot be skipped") || !strings.Contains(out.String(), "Please type a, s or q") {
+	if !strings.Contains(out.String(), "cannot be skipped") || !strings.Contains(out.String(), "Please type a or q") {
 		t.Errorf("output:\n%s", out.String())
 	}
 	sk := registerPlan
@@ -167,4 +169,58 @@ func TestAccessibleStartMenu(t *testing.T) {
 	if n := strings.Count(out, "To sign in to Azure"); n > 1 {
 		t.Errorf("signed in to Azure %d times in one run", n)
 	}
+}
+
+// ctrl+c at a question ends the run at once (not after the next Enter), as
+// an interruption: main turns context.Canceled into exit 130.
+func TestAccessibleCtrlCAtAQuestionStopsAtOnce(t *testing.T) {
+	o := demoOptions(t)
+	in, typing := io.Pipe()
+	defer typing.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		_, err := RunTUI(ctx, o, UI{In: oneByteReader{in}, Out: out, Accessible: true})
+		done <- err
+	}()
+	io.WriteString(typing, "\n") // the URL; the username question is next
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "Appmixer admin username") {
+		if time.Now().After(deadline) {
+			t.Fatalf("never asked for the username:\n%s", out.String())
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval
+	}
+	cancel() // what SIGINT does in main
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("want context.Canceled, got %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ctrl+c at a question did not stop the run")
+	}
+	if strings.Contains(out.String(), "App registration name") {
+		t.Fatal("went on asking after ctrl+c")
+	}
+}
+
+// syncBuffer is a bytes.Buffer a test reads while the run writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

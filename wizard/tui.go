@@ -38,6 +38,7 @@ const stopWait = 5 * time.Second
 func RunTUI(ctx context.Context, o steps.Options, ui UI) (steps.Summary, error) {
 	if ui.Accessible {
 		ui = ui.withDefaults()
+		defer keepTerminal(ui.In)()
 		return runAccessible(ctx, o, ui)
 	}
 	return runProgram(ctx, o, ui, Command{})
@@ -55,7 +56,9 @@ func RunTUICommand(ctx context.Context, c Command, o steps.Options, ui UI) error
 		return err // a usage error, before any screen
 	}
 	if ui.Accessible {
-		return runAccessibleCommand(ctx, c, o, ui.withDefaults())
+		ui = ui.withDefaults()
+		defer keepTerminal(ui.In)()
+		return runAccessibleCommand(ctx, c, o, ui)
 	}
 	_, err := runProgram(ctx, o, ui, Command{Name: c.Name, Arg: c.Arg, KeepOld: c.KeepOld})
 	return err
