@@ -129,6 +129,10 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.err, "interrupted: nothing else was changed; run the same command again to continue")
 		return exitInterrupted
 	}
+	if errors.Is(err, steps.ErrQuit) { // the person chose to stop: not an error, but not done either
+		fmt.Fprintln(e.err, err)
+		return exitFail
+	}
 	if err != nil {
 		if !c.json {
 			fmt.Fprintln(e.err, "error:", err)

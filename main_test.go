@@ -179,3 +179,33 @@ func trusting(t *testing.T, pems ...[]byte) *http.Client {
 	}
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 }
+
+// byteAtATime hands out one byte per Read, as a terminal hands out lines:
+// huh's accessible prompts each wrap the reader in a scanner of their own.
+type byteAtATime struct{ r io.Reader }
+
+func (b byteAtATime) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return b.r.Read(p[:1])
+}
+
+// Quitting at a plan is the person's choice: one line without "error:",
+// exit 1 (not done), and nothing made.
+func TestQuitAtAPlanIsNotAnError(t *testing.T) {
+	var out, errb bytes.Buffer
+	answers := strings.Repeat("\n", 10) + "q\n" // sign-in and setup questions: Enter keeps each; then quit
+	code := run(context.Background(), []string{"--demo", "--accessible", "--state-dir", t.TempDir()},
+		env{in: byteAtATime{strings.NewReader(answers)}, out: &out, err: &errb, tty: true, getenv: func(string) string { return "" }})
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, out.String(), errb.String())
+	}
+	last := strings.TrimSpace(errb.String())
+	if !strings.HasPrefix(last[strings.LastIndex(last, "\n")+1:], "stopped at your request") || strings.Contains(errb.String(), "error:") {
+		t.Fatalf("stderr:\n%s", errb.String())
+	}
+	if !strings.Contains(out.String(), "Apply? Type") {
+		t.Fatalf("never reached a plan:\n%s", out.String())
+	}
+}

@@ -17,6 +17,9 @@ type rotation struct {
 	oldSecret string // Appmixer's clientSecret before the rotation (memory only)
 	oldWorks  bool
 	oldKeyID  string // the credential it belongs to, when known
+	// leftovers are the journal's unused secrets as the rotation began: storing
+	// the new secret clears the journal's list, and they still go at the end.
+	leftovers []PendingSecret
 }
 
 // RotateFlow is `rotate-secret`, ordered so there is no downtime: a new secret
@@ -51,6 +54,9 @@ func (n NewClientSecret) Check(ctx context.Context, s *State) error {
 		return errors.New("the app has no service principal, so Entra ID would refuse any secret (AADSTS7000229): run setup first, it creates one")
 	}
 	n.r.oldSecret, n.r.oldWorks = s.Config["clientSecret"], s.stored.works
+	if !s.SecretNew { // not a retry after this rotation minted its own
+		n.r.leftovers = slices.Clone(s.Journal.Entry().Pending)
+	}
 	if c := storedCredential(s); c != nil {
 		n.r.oldKeyID = c.KeyID
 	}
@@ -179,7 +185,7 @@ func oldSecrets(s *State, r *rotation) (ours, theirs []azure.PasswordCredential)
 	if s.App == nil {
 		return nil, nil
 	}
-	pending := s.Journal.Entry().Pending
+	pending := append(slices.Clone(r.leftovers), s.Journal.Entry().Pending...)
 	for _, c := range s.App.PasswordCredentials {
 		mine := strings.HasPrefix(c.DisplayName, SecretNamePrefix)
 		leftover := slices.ContainsFunc(pending, func(p PendingSecret) bool { return p.KeyID == c.KeyID || p.DisplayName == c.DisplayName })

@@ -1,6 +1,8 @@
 package steps_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -195,4 +197,38 @@ func TestRotateWithoutASetupSaysRunSetup(t *testing.T) {
 		t.Fatalf("want advice to run setup, got %v", err)
 	}
 	h.writesNone("rotate-secret without a setup")
+}
+
+// quitAt applies every plan until the step with the given ID, and quits there.
+type quitAt steps.ID
+
+func (q quitAt) Confirm(_ context.Context, info steps.Info, _ steps.Plan) (steps.Decision, error) {
+	if info.ID == steps.ID(q) {
+		return steps.Quit, nil
+	}
+	return steps.Apply, nil
+}
+
+// A rotation quit after it made its new secret leaves that secret unused; the
+// next rotation removes it with the old one (the journal names it), even
+// though storing the new secret empties the journal's list first.
+func TestRotateAfterAStoppedRotationRemovesItsUnusedSecret(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	app, _ := assertSetUp(t, h)
+	st := steps.NewState(h.opts)
+	rn := &steps.Runner{Stages: steps.RotateFlow(false), Prompt: quitAt(steps.IDStoreInAppmixer)}
+	if _, err := rn.Run(context.Background(), st); !errors.Is(err, steps.ErrQuit) {
+		t.Fatalf("want a quit at Store in Appmixer, got %v", err)
+	}
+	if n := len(h.onlyApp().PasswordCredentials); n != 2 {
+		t.Fatalf("want the old and the unused new secret, have %d", n)
+	}
+	if _, _, err := h.runFlow(steps.RotateFlow(false)); err != nil {
+		t.Fatal(err)
+	}
+	after := h.onlyApp()
+	if len(after.PasswordCredentials) != 1 || !h.az.SecretWorks(app.AppID, h.stored()["clientSecret"]) {
+		t.Fatalf("after the second rotation: %d secrets (want only the stored one)", len(after.PasswordCredentials))
+	}
 }

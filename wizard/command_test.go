@@ -215,3 +215,28 @@ func TestTeardownCommandWithYes(t *testing.T) {
 		t.Fatalf("after teardown: %d apps, config %v", len(e.az.Applications()), cfg)
 	}
 }
+
+// After the full screen goes, the last action's result stays as plain lines:
+// setup's IDs (never the secret), status's table, a command's outcome.
+func TestLeaveResultAfterTheScreen(t *testing.T) {
+	sum := steps.Summary{ClientID: "11111111-2222-3333-4444-555555555555", TenantID: "tenant-guid", TenantField: true,
+		SecretHint: "Abc…", SecretExpires: time.Now().AddDate(2, 0, 0), AppName: "Appmixer"}
+	var out bytes.Buffer
+	(&model{action: Command{Name: actSetup}}).leaveResult(&out, sum, nil)
+	for _, want := range []string{"Client ID (Appmixer clientId):  " + sum.ClientID, "Tenant ID:                      tenant-guid", "Abc…", "users type tenant-guid"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("setup result lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	rep := &steps.StatusReport{Checks: []steps.StatusCheck{{Name: "Secret expiry", Level: steps.StatusWarn, Detail: "expires soon"}}}
+	(&model{action: Command{Name: "status"}, report: rep}).leaveResult(&out, sum, nil)
+	if !strings.Contains(out.String(), "! Secret expiry  expires soon") || !strings.Contains(out.String(), "0 problem(s), 1 warning(s)") {
+		t.Errorf("status result:\n%s", out.String())
+	}
+	out.Reset()
+	(&model{action: Command{Name: "teardown"}}).leaveResult(&out, sum, steps.NewState(steps.Options{}))
+	if !strings.Contains(out.String(), `Removed app "Appmixer" (client ID `+sum.ClientID) {
+		t.Errorf("teardown result:\n%s", out.String())
+	}
+}

@@ -195,6 +195,10 @@ func TestE2EDemoInTmux(t *testing.T) {
 	if code != "0" {
 		t.Fatalf("exit status %s; last screen:\n%s", code, r.capture())
 	}
+	// The full-screen view went with the alternate screen; the result stays.
+	if scr := r.capture(); !strings.Contains(scr, `Removed app "Appmixer"`) {
+		t.Errorf("the last action's result did not stay in the terminal:\n%s", scr)
+	}
 
 	// No secret anywhere: every screen seen, the whole scrollback, the raw bytes.
 	history := r.tmux("capture-pane", "-p", "-S", "-", "-E", "-", "-t", "wz")

@@ -34,6 +34,22 @@ func startMenu(tenantOn bool) []menuItem {
 	}
 }
 
+// stoppedFlash is the menu's line after a plan was quit: what the action had
+// already changed (a rotation may have made its new secret), so "nothing
+// changed" is never said when something did.
+func stoppedFlash(c Command, results []steps.StepResult) string {
+	var done []string
+	for _, r := range results {
+		if r.Status == "done" && len(r.Changes) > 0 {
+			done = append(done, r.Step.Title)
+		}
+	}
+	if len(done) == 0 {
+		return actionTitle(c) + " stopped at your request: nothing was changed."
+	}
+	return fmt.Sprintf("%s stopped at your request after: %s. Nothing else was changed; run it again to finish.", actionTitle(c), strings.Join(done, ", "))
+}
+
 // actionTitle names an action in messages.
 func actionTitle(c Command) string {
 	switch c.Name {

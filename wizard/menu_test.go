@@ -172,7 +172,7 @@ func TestMenuTenantToggleAndRotate(t *testing.T) {
 	s.key("4")
 	s.waitFor("Tenant field", "enter apply")
 	s.key("enter")
-	scr := s.waitFor("✓ Tenant field is on", e.az.TenantID)
+	s.waitFor("✓ Tenant field is on", e.az.TenantID)
 	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
 	if cfg["microsoftTenant"] != "true" {
 		t.Fatalf("microsoftTenant = %v after turning the field on", cfg["microsoftTenant"])
@@ -181,25 +181,7 @@ func TestMenuTenantToggleAndRotate(t *testing.T) {
 	s.waitFor("4  Tenant field: turn off") // the menu follows what Appmixer now holds
 
 	s.key("3")
-	last := ""
-	deadline := time.Now().Add(15 * time.Second)
-	for { // apply each plan of the rotation once, until its result
-		scr = s.pump()
-		if strings.Contains(scr, "The secret is rotated") {
-			break
-		}
-		if strings.Contains(scr, "r retry") {
-			t.Fatalf("rotation failed:\n%s", scr)
-		}
-		if title := paneTitle(scr); strings.Contains(scr, "enter apply") && title != last {
-			last = title
-			s.key("enter")
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("rotation never finished:\n%s", scr)
-		}
-		time.Sleep(5 * time.Millisecond) // polling interval
-	}
+	s.applyUntil("The secret is rotated")
 	now := e.secret()
 	app := e.az.Applications()[0]
 	if now == old || !e.az.SecretWorks(app.AppID, now) || len(app.PasswordCredentials) != 1 {
@@ -257,7 +239,7 @@ func TestMenuQuitAfterAStoppedTeardownIsClean(t *testing.T) {
 	s.key("5")
 	s.waitFor("To delete it, type the app's name")
 	s.key("esc")
-	s.waitFor("Teardown stopped at your request")
+	s.waitFor("Teardown stopped at your request: nothing was changed.")
 	s.key("q")
 	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
 	if _, err := fm.outcome(steps.Summary{}); err != nil {
@@ -281,5 +263,54 @@ func TestEscOnSetupQuestionsReturnsToTheMenu(t *testing.T) {
 	s.waitFor("What would you like to do?", "Setup cancelled: nothing was changed.")
 	if n := e.writes(); n != 0 {
 		t.Fatalf("%d writes after cancelling the setup questions", n)
+	}
+}
+
+// A rotation quit after its new secret was made says so: "nothing changed"
+// would be untrue.
+func TestMenuRotationStoppedAfterTheNewSecretSaysSo(t *testing.T) {
+	e := newCmdEnv(t)
+	s := liveTUI(t, e, Command{})
+	s.signInForm()
+	s.waitFor("What would you like to do?")
+	s.key("3")
+	s.waitFor("New client secret", "enter apply")
+	s.key("enter")
+	s.waitFor("Saves clientId", "Will change", "enter apply") // the Store in Appmixer plan itself
+	s.key("esc")
+	s.waitFor("Rotation stopped at your request after: New client", "Nothing else was changed", "What would you like to do?")
+	if n := len(e.az.Applications()[0].PasswordCredentials); n != 2 {
+		t.Fatalf("want the old and the unused new secret, got %d", n)
+	}
+	// Run again to finish: the unused secret goes too.
+	s.key("3")
+	s.applyUntil("The secret is rotated")
+	app := e.az.Applications()[0]
+	if len(app.PasswordCredentials) != 1 || !e.az.SecretWorks(app.AppID, e.secret()) {
+		t.Fatalf("after the second rotation: %d credentials, stored secret works %v", len(app.PasswordCredentials), e.az.SecretWorks(app.AppID, e.secret()))
+	}
+}
+
+// applyUntil applies each plan once (enter) until the screen shows done.
+func (s *screen) applyUntil(done string) {
+	s.t.Helper()
+	last := ""
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		scr := s.pump()
+		if strings.Contains(scr, done) {
+			return
+		}
+		if strings.Contains(scr, "r retry") {
+			s.t.Fatalf("the run failed:\n%s", scr)
+		}
+		if title := paneTitle(scr); strings.Contains(scr, "enter apply") && title != last {
+			last = title
+			s.key("enter")
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("never saw %q:\n%s", done, scr)
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval
 	}
 }

@@ -393,7 +393,7 @@ func (m *model) onRunDone(msg runDoneMsg) tea.Cmd {
 		return nil
 	case errors.Is(msg.err, steps.ErrQuit) && m.fromMenu:
 		m.err = nil // stopped at a plan chosen from the menu: back to the menu
-		m.openMenu(actionTitle(m.action) + " stopped at your request: nothing else was changed.")
+		m.openMenu(stoppedFlash(m.action, msg.results))
 		return nil
 	case errors.Is(msg.err, steps.ErrQuit), errors.Is(msg.err, context.Canceled):
 		return m.quit(msg.err)

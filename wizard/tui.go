@@ -147,7 +147,25 @@ func runProgram(ctx context.Context, o steps.Options, ui UI, startWith Command) 
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		return sum, fmt.Errorf("the terminal screen failed (%w): run again with --yes for plain output", err)
 	}
-	return m.outcome(sum)
+	sum, err = m.outcome(sum)
+	if m.completed && stopped {
+		m.leaveResult(ui.Out, sum, eng.cur)
+	}
+	return sum, err
+}
+
+// leaveResult writes the last action's result as plain lines once the
+// full-screen view has gone with the alternate screen: the client ID and the
+// tenant ID people type must stay in the terminal. Never the secret.
+func (m *model) leaveResult(w io.Writer, sum steps.Summary, st *steps.State) {
+	switch {
+	case m.action.Name == actSetup:
+		printSummary(w, sum)
+	case m.report != nil:
+		printStatus(w, m.report)
+	case st != nil:
+		printCommandSummary(w, m.action, sum, st)
+	}
 }
 
 // outcome is what the program ends with: the last action's summary, or its
