@@ -150,6 +150,7 @@ func TestHeadlessJSONSetupNeverShowsTheSecret(t *testing.T) {
 	}
 	var res struct {
 		OK       bool   `json:"ok"`
+		Command  string `json:"command"`
 		ClientID string `json:"clientId"`
 		TenantID string `json:"tenantId"`
 		Expires  string `json:"secretExpires"`
@@ -158,7 +159,7 @@ func TestHeadlessJSONSetupNeverShowsTheSecret(t *testing.T) {
 		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
 	}
 	cfg, _ := amx.ServiceConfig(appmixer.ServiceID)
-	if !res.OK || res.ClientID == "" || res.ClientID != cfg["clientId"] || res.TenantID != az.TenantID || res.Expires == "" {
+	if !res.OK || res.Command != "setup" || res.ClientID == "" || res.ClientID != cfg["clientId"] || res.TenantID != az.TenantID || res.Expires == "" {
 		t.Fatalf("json %+v, Appmixer %v", res, cfg["clientId"])
 	}
 	secret, _ := cfg["clientSecret"].(string)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -170,6 +171,9 @@ func transportHint(err error, oauthErr string) string {
 		return aadstsHints[70000]
 	case oauthErr == "expired_token":
 		return aadstsHints[70020]
+	case errors.Is(err, exec.ErrNotFound), strings.Contains(err.Error(), "executable file not found"):
+		// MSAL opens the browser with xdg-open (or open/start); a server has none.
+		return "no web browser can be opened on this machine: use --auth device (a code you enter on any device)"
 	case oauthErr == "invalid_client":
 		return "the client ID or secret is wrong: check AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"
 	case errors.As(err, &ua), strings.Contains(err.Error(), "certificate signed by unknown authority"):

@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +79,11 @@ func TestAuthErrorIsOneLineWithHint(t *testing.T) {
 	}
 	err = newAuthError("sign-in", errors.New("missing environment variable AZURE_TENANT_ID"))
 	if !strings.Contains(err.Error(), "AZURE_CLIENT_SECRET") {
+		t.Fatal(err)
+	}
+	// MSAL's browser sign-in on a machine without one (a server, a container).
+	err = newAuthError("sign-in (browser)", fmt.Errorf("failed to open browser: %w", &exec.Error{Name: "xdg-open,x-www-browser,www-browser", Err: exec.ErrNotFound}))
+	if !strings.Contains(err.Error(), "--auth device") || strings.Contains(err.Error(), "\n") {
 		t.Fatal(err)
 	}
 }

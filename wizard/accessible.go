@@ -378,7 +378,7 @@ func writePlainSummary(w io.Writer, s steps.Summary, cmd string) {
 	fmt.Fprintf(w, "Client ID (Appmixer clientId): %s\n", s.ClientID)
 	fmt.Fprintf(w, "Tenant ID: %s\n", s.TenantID)
 	if !s.SecretExpires.IsZero() {
-		fmt.Fprintf(w, "Client secret %s expires %s\n", s.SecretHint, s.SecretExpires.Format("2006-01-02"))
+		fmt.Fprintf(w, "Client secret: %s, expires %s\n", s.SecretHint, s.SecretExpires.Format("2006-01-02"))
 	}
 	if s.TenantField {
 		fmt.Fprintf(w, "Tenant field is on: users type %s into the Tenant field when they connect.\n", s.TenantID)

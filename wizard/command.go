@@ -21,7 +21,8 @@ type UsageError struct{ Msg string }
 
 func (e UsageError) Error() string { return e.Msg }
 
-// CommandResult is the --json object of a lifecycle command. It never holds a secret.
+// CommandResult is the --json object of every command (setup too): the
+// summary, or the error and the steps so far. It never holds a secret.
 type CommandResult struct {
 	OK      bool                `json:"ok"`
 	Command string              `json:"command"`

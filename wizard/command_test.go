@@ -240,3 +240,17 @@ func TestLeaveResultAfterTheScreen(t *testing.T) {
 		t.Errorf("teardown result:\n%s", out.String())
 	}
 }
+
+// The error screen's advice fits the run: a real run resumes, the demo's
+// simulated world does not survive the process.
+func TestErrorScreenAdviceFitsTheDemo(t *testing.T) {
+	for _, demo := range []bool{false, true} {
+		m := newModel(config{cmdName: "x", demo: demo})
+		m.err = errors.New("graph: something broke: run again")
+		_, body := m.errorScreen(80)
+		resumes := strings.Contains(body, "resumes from here")
+		if resumes == demo || !strings.Contains(body, "something broke") {
+			t.Errorf("demo=%v:\n%s", demo, body)
+		}
+	}
+}

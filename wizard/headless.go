@@ -20,13 +20,6 @@ type Headless struct {
 	JSON bool
 }
 
-// Result is the --json object: the summary, or the error and the steps so far.
-type Result struct {
-	OK    bool   `json:"ok"`
-	Error string `json:"error,omitempty"`
-	steps.Summary
-}
-
 // RunHeadless runs the flow with every plan applied (the caller checked --yes or
 // --dry-run) and prints it. The returned error is already one line.
 func RunHeadless(ctx context.Context, o steps.Options, flow []steps.Stage, h Headless) (steps.Summary, error) {
@@ -34,7 +27,7 @@ func RunHeadless(ctx context.Context, o steps.Options, flow []steps.Stage, h Hea
 	st, results, err := runPlain(ctx, o, flow, h, p.event)
 	sum := st.Summarize(results)
 	if h.JSON {
-		res := Result{OK: err == nil, Summary: sum}
+		res := CommandResult{OK: err == nil, Command: "setup", Summary: sum} // one shape for every command
 		if err != nil {
 			res.Error = err.Error()
 		}

@@ -15,7 +15,15 @@ type menuItem struct {
 	title, about string
 }
 
-func (m *model) menuItems() []menuItem { return startMenu(m.found.summary.TenantField) }
+func (m *model) menuItems() []menuItem {
+	items := startMenu(m.found.summary.TenantField)
+	if m.found.clientID == "" {
+		// No app (after a teardown): rotating, the tenant field and tearing
+		// down could only say "run setup first".
+		items = items[:2]
+	}
+	return items
+}
 
 // startMenu is what an existing setup can be asked to do (the TUI's menu and
 // the accessible mode's question). The tenant item flips the field from what
@@ -85,6 +93,7 @@ func (m *model) onSignedIn(msg signedInMsg) tea.Cmd {
 // openMenu shows the start menu; flash is a line on what just happened.
 func (m *model) openMenu(flash string) {
 	m.phase, m.flash, m.scroll = phaseMenu, flash, 0
+	m.menu = min(m.menu, len(m.menuItems())-1) // the menu is shorter without an app
 	m.confirm, m.device, m.current = nil, nil, steps.Info{}
 	if m.cfg.infosFor != nil {
 		m.cfg.infos = m.cfg.infosFor(Command{Name: actSignIn}, m.opts)
@@ -107,8 +116,10 @@ func (m *model) updateMenu(msg tea.Msg) tea.Cmd {
 	case "down", "j", "tab":
 		m.menu = (m.menu + 1) % len(items)
 	case "1", "2", "3", "4", "5":
-		m.menu = int(k[0] - '1')
-		return m.choose(items[m.menu])
+		if i := int(k[0] - '1'); i < len(items) {
+			m.menu = i
+			return m.choose(items[m.menu])
+		}
 	case "enter":
 		return m.choose(items[m.menu])
 	case "q", "esc":

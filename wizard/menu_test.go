@@ -124,7 +124,15 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 	s.key("enter")
 	scr = s.waitFor("✓ Torn down", "Removed app \"Appmixer\"")
 	s.golden("teardown-done", scrub(scr))
-	s.key("enter")
+
+	// Without an app the menu offers only what can work: set up and status.
+	s.key("m")
+	scr = s.waitFor("Appmixer holds no Microsoft app now", "2  Check status", "1-2 pick")
+	if strings.Contains(scr, "Rotate") || strings.Contains(scr, "Tear down") {
+		t.Fatalf("the menu offers what needs an app:\n%s", scr)
+	}
+	s.key("5") // not on the menu: ignored
+	s.key("q")
 
 	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
 	if !fm.completed || fm.err != nil || fm.action.Name != "teardown" || fm.found.clientID != "" {

@@ -333,7 +333,11 @@ func (m *model) errorScreen(w int) ([]string, string) {
 	}
 	b.WriteString(m.st.err.Render(msg) + "\n\n")
 	b.WriteString("Fix the cause above, then retry: steps already done are checked again and left as they are.\n")
-	b.WriteString("If you quit, running the wizard again resumes from here.")
+	if m.cfg.demo {
+		b.WriteString("In the demo each run starts with a fresh simulated world.")
+	} else {
+		b.WriteString("If you quit, running the wizard again resumes from here.")
+	}
 	_ = w
 	return top, b.String()
 }
@@ -434,7 +438,7 @@ func (m *model) keyLine() string {
 		}
 		ks = append(ks, k{"↑/↓", "scroll"})
 	case phaseMenu:
-		ks = []k{{"↑/↓", "choose"}, {"enter", "select"}, {"1-5", "pick"}, {"q", "quit"}}
+		ks = []k{{"↑/↓", "choose"}, {"enter", "select"}, {fmt.Sprintf("1-%d", len(m.menuItems())), "pick"}, {"q", "quit"}}
 	}
 	parts := make([]string, len(ks))
 	for i, x := range ks {
