@@ -1,6 +1,8 @@
 package wizard
 
 import (
+	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"sync"
 	"testing"
@@ -131,4 +133,26 @@ func TestFormWalkthroughFillsOptions(t *testing.T) {
 	s.waitFor("Starting")
 	s.key("ctrl+c")
 	s.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// The key line names the choosing keys of the focused field only.
+func TestKeyLineFollowsTheFocusedField(t *testing.T) {
+	var s string
+	var yes bool
+	for _, c := range []struct {
+		field     huh.Field
+		want, not string
+	}{
+		{huh.NewInput().Value(&s), "enter next", "choose"},
+		{huh.NewSelect[string]().Options(huh.NewOptions("a", "b")...).Value(&s), "↑/↓ choose", "←/→"},
+		{huh.NewConfirm().Value(&yes), "←/→ choose", "↑/↓"},
+	} {
+		m := newModel(config{cmdName: "x"})
+		m.phase, m.form = phaseForm, huh.NewForm(huh.NewGroup(c.field))
+		m.form.Init()
+		line := ansi.Strip(m.keyLine())
+		if !strings.Contains(line, c.want) || strings.Contains(line, c.not) {
+			t.Errorf("%T: key line %q", c.field, line)
+		}
+	}
 }

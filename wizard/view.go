@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"charm.land/huh/v2"
 	"fmt"
 	"regexp"
 	"strings"
@@ -406,7 +407,16 @@ func (m *model) keyLine() string {
 	var ks []k
 	switch m.phase {
 	case phaseForm:
-		ks = []k{{"enter", "next"}, {"↑/↓", "choose"}, {"shift+tab", "back"}}
+		ks = []k{{"enter", "next"}}
+		if m.form != nil { // the choosing keys of the focused field: none for a text input
+			switch m.form.GetFocusedField().(type) {
+			case *huh.Select[string]:
+				ks = append(ks, k{"↑/↓", "choose"})
+			case *huh.Confirm:
+				ks = append(ks, k{"←/→", "choose"})
+			}
+		}
+		ks = append(ks, k{"shift+tab", "back"})
 		if m.formKind == formSetup && m.fromMenu {
 			ks = append(ks, k{"esc", "menu"})
 		}
@@ -420,7 +430,11 @@ func (m *model) keyLine() string {
 			if m.confirm.plan.Skippable {
 				ks = append(ks, k{"s", "skip"})
 			}
-			ks = append(ks, k{"q", "quit"}, k{"↑/↓", "scroll"})
+			if m.fromMenu { // quitting a plan chosen in the menu returns there
+				ks = append(ks, k{"q", "menu"}, k{"↑/↓", "scroll"})
+			} else {
+				ks = append(ks, k{"q", "quit"}, k{"↑/↓", "scroll"})
+			}
 		case m.device != nil:
 			ks = []k{{"c", "copy code"}, {"o", "open browser"}, {"ctrl+c", "quit"}}
 		default:
