@@ -71,8 +71,8 @@ func RunCommand(ctx context.Context, c Command, o steps.Options, h Headless) err
 	p := &plainPrinter{w: lines}
 	observe := p.event
 	if report != nil {
-		observe = func(e steps.Event) { // status prints a table instead of step lines
-			if e.Kind == steps.EventFailed || e.Kind == steps.EventProgress {
+		observe = func(e steps.Event) { // status prints a table instead of step lines; who signed in where heads it
+			if e.Kind == steps.EventFailed || e.Kind == steps.EventProgress || e.Kind == steps.EventDone && isSignIn(e.Step.ID) {
 				p.event(e)
 			}
 		}

@@ -79,7 +79,7 @@ func TestStatusCommandPrintsATableAndPasses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("status of a fresh setup: %v\n%s", err, out)
 	}
-	for _, want := range []string{"✓ App registration", "✓ Secret works", "✓ Secret expiry", "All checks passed."} {
+	for _, want := range []string{"✓ Sign in to Azure: signed in as", "✓ Sign in to Appmixer", "✓ App registration", "✓ Secret works", "✓ Secret expiry", "All checks passed."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -107,7 +107,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 	r.keys("Enter")
 
 	// Sign-in: the demo shows a device code, then approves it by itself.
-	scr = r.waitFor("Open this page and enter the code", "/devicelogin", "c copy code", "● Sign in to Azure")
+	scr = r.waitFor("Open this page and enter the code", "/devicelogin", "c copy code", "● Sign in to Azure", "the demo signs you in by itself")
 	if !regexp.MustCompile(`║\s+(\S ){5,}\S\s+║`).MatchString(scr) {
 		t.Errorf("device code not shown large and spaced:\n%s", scr)
 	}

@@ -314,6 +314,9 @@ func (m *model) deviceScreen(w int) []string {
 		wait += m.st.dim.Render(fmt.Sprintf(" (code expires in %s)", max(left, 0)))
 	}
 	top = append(top, wait)
+	if m.cfg.demo {
+		top = append(top, m.st.dim.Render("  (the demo signs you in by itself in a few seconds)"))
+	}
 	if m.flash != "" {
 		top = append(top, m.st.ok.Render(m.flash))
 	}
