@@ -23,6 +23,9 @@ func (APIPermissions) Plan(s *State) Plan {
 	if err != nil {
 		return Plan{Notes: []string{err.Error()}}
 	}
+	if s.AppProjected {
+		return Plan{Found: []string{withNewApp}}
+	}
 	return Plan{Found: s.Catalogue.Names(graphScopes(s.App)), Changes: scopeChanges(s, add)}
 }
 

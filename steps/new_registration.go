@@ -13,6 +13,10 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 )
 
+// withNewApp is what a dry run says of the settings the new app would be
+// created with: they are in Register the app's plan, not found anywhere yet.
+const withNewApp = "set when the app is created (see Register the app)"
+
 // RegisterApp replaces "App registrations → + New registration" (name and
 // supported account types). On a fresh setup it creates the whole app in one
 // POST, redirect URIs and permissions included, so steps 4 and 5 find nothing left.

@@ -20,6 +20,9 @@ func (RedirectURIs) Info() Info {
 func (RedirectURIs) Check(context.Context, *State) error { return nil } // the app was read by step 3
 
 func (RedirectURIs) Plan(s *State) Plan {
+	if s.AppProjected {
+		return Plan{Found: []string{withNewApp}}
+	}
 	p := Plan{Changes: redirectChanges(s, s.App)}
 	if s.App != nil && s.App.Web != nil {
 		p.Found = append(p.Found, s.App.Web.RedirectURIs...)

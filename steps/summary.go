@@ -21,8 +21,11 @@ func (SummaryStep) Check(context.Context, *State) error { return nil }
 
 func (SummaryStep) Plan(s *State) Plan {
 	sum := s.Summarize(nil)
-	p := Plan{Found: []string{"client ID " + orDefault(sum.ClientID, "(new)"), "tenant ID " + sum.TenantID,
-		"secret expires " + day(sum.SecretExpires)}}
+	expires := "secret expires " + day(sum.SecretExpires)
+	if s.secretProjected { // dry run: the secret that would be made
+		expires = "secret would expire " + day(s.Opts.SecretExpiry.End(s.Opts.Now()))
+	}
+	p := Plan{Found: []string{"client ID " + orDefault(sum.ClientID, "(new)"), "tenant ID " + sum.TenantID, expires}}
 	if sum.TenantField {
 		p.Found = append(p.Found, "users type "+sum.TenantID+" (or common) into the Tenant field")
 	}

@@ -254,3 +254,29 @@ func TestErrorScreenAdviceFitsTheDemo(t *testing.T) {
 		}
 	}
 }
+
+// A dry run of a fresh setup does not claim settings were found: the new
+// app's redirect URIs and permissions are in its plan, and the summary
+// gives the expiry the new secret would get.
+func TestDryRunOfAFreshSetupSaysWhatWouldBe(t *testing.T) {
+	w := emutest.Start(t)
+	o := w.Options(t.TempDir())
+	o.DryRun = true
+	var out bytes.Buffer
+	if _, err := RunHeadless(context.Background(), o, steps.SetupFlow(o), Headless{Out: &out, Err: &out}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{
+		"Redirect URIs: set when the app is created",
+		"API permissions: set when the app is created",
+		"secret would expire " + time.Now().AddDate(2, 0, 0).Format("2006-01"),
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, text)
+		}
+	}
+	if w.Writes() != 0 {
+		t.Fatal("the dry run wrote")
+	}
+}
