@@ -390,7 +390,7 @@ func writePlainSummary(w io.Writer, s steps.Summary, cmd string) {
 			fmt.Fprintf(w, "Changed, %s: %s\n", r.Step.Title, c)
 		}
 	}
-	fmt.Fprintf(w, "Check later with: %s status. New secret: %s rotate-secret. Running again is safe.\n", cmd, cmd)
+	fmt.Fprintf(w, "Check it later with: %s status. Renew the secret before it expires with: %s rotate-secret. Running again is safe.\n", cmd, cmd)
 }
 
 // lockedWriter serialises writes from the runner's concurrent checks.

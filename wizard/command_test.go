@@ -223,7 +223,7 @@ func TestLeaveResultAfterTheScreen(t *testing.T) {
 		SecretHint: "Abc…", SecretExpires: time.Now().AddDate(2, 0, 0), AppName: "Appmixer"}
 	var out bytes.Buffer
 	(&model{action: Command{Name: actSetup}}).leaveResult(&out, sum, nil)
-	for _, want := range []string{"Client ID (Appmixer clientId):  " + sum.ClientID, "Tenant ID:                      tenant-guid", "Abc…", "users type tenant-guid"} {
+	for _, want := range []string{"Client ID (Appmixer clientId):  " + sum.ClientID, "Tenant ID:                      tenant-guid", "Abc…", "users type tenant-guid", "Check it later with: msconnector-wizard status"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("setup result lacks %q:\n%s", want, out.String())
 		}

@@ -136,7 +136,8 @@ func printSummary(w io.Writer, s steps.Summary) {
 	} else {
 		fmt.Fprintln(w, "Tenant field:                   off")
 	}
-	fmt.Fprintln(w, "Check it later with `status`; renew the secret before it expires with `rotate-secret`.")
+	n := programName()
+	fmt.Fprintf(w, "Check it later with: %s status. Renew the secret before it expires with: %s rotate-secret.\n", n, n)
 }
 
 func until(t time.Time) string {
