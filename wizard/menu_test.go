@@ -37,6 +37,16 @@ func liveTUI(t *testing.T, e *cmdEnv, startWith Command) *screen {
 	return s
 }
 
+// atTheMenu is an existing setup, signed in, at the start menu.
+func atTheMenu(t *testing.T) (*cmdEnv, *screen) {
+	t.Helper()
+	e := newCmdEnv(t)
+	s := liveTUI(t, e, Command{})
+	s.signInForm()
+	s.waitFor("What would you like to do?")
+	return e, s
+}
+
 // signInForm answers the pre-filled sign-in questions with Enter.
 func (s *screen) signInForm() {
 	s.t.Helper()
@@ -240,10 +250,7 @@ func TestRunTUICommandUsageErrorBeforeAnyScreen(t *testing.T) {
 }
 
 func TestMenuQuitAfterAStoppedTeardownIsClean(t *testing.T) {
-	e := newCmdEnv(t)
-	s := liveTUI(t, e, Command{})
-	s.signInForm()
-	s.waitFor("What would you like to do?")
+	e, s := atTheMenu(t)
 	s.key("5")
 	s.waitFor("To delete it, type the app's name")
 	s.key("esc")
@@ -277,10 +284,7 @@ func TestEscOnSetupQuestionsReturnsToTheMenu(t *testing.T) {
 // A rotation quit after its new secret was made says so: "nothing changed"
 // would be untrue.
 func TestMenuRotationStoppedAfterTheNewSecretSaysSo(t *testing.T) {
-	e := newCmdEnv(t)
-	s := liveTUI(t, e, Command{})
-	s.signInForm()
-	s.waitFor("What would you like to do?")
+	e, s := atTheMenu(t)
 	s.key("3")
 	s.waitFor("New client secret", "enter apply")
 	s.key("enter")
