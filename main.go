@@ -195,6 +195,9 @@ func parse(args []string, e env) (*cli, error) {
 	if pw != "" {
 		return nil, usageError{"the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"}
 	}
+	if err := flagAsValue(fs); err != nil {
+		return nil, err
+	}
 	if len(words) > 0 && words[0] == "help" {
 		printHelp(e.out, fs)
 		return nil, flag.ErrHelp
@@ -249,6 +252,24 @@ func printHelp(w io.Writer, fs *flag.FlagSet) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
+}
+
+// flagAsValue catches `--app-name --yes`: the flag package takes the next
+// word as the value even when it is one of our flags, and the run would go on
+// with an app named "--yes" and without --yes.
+func flagAsValue(fs *flag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		v, ok := f.Value.(flag.Getter).Get().(string)
+		if !ok || err != nil || !strings.HasPrefix(v, "-") {
+			return
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(v, "-"), "=")
+		if fs.Lookup(name) != nil {
+			err = usageError{fmt.Sprintf("--%s needs a value, but the next word is the flag %s: write --%s VALUE", f.Name, v, f.Name)}
+		}
+	})
+	return err
 }
 
 // parseInterspersed parses flags wherever they stand, so `--demo status` and

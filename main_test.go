@@ -57,6 +57,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad flag value", nil, []string{"--timeout", "abc"}, []string{"-timeout", "see --help"}},
 		{"demo checks --auth", nil, []string{"--demo", "--auth", "nope", "--yes"}, []string{"--auth"}},
 		{"demo checks --cloud", nil, []string{"--demo", "--cloud", "mars", "--yes"}, []string{"--cloud"}},
+		{"flag as a value", nil, []string{"--app-name", "--yes"}, []string{"--app-name needs a value", "--yes"}},
 		{"unknown flag", nil, []string{"--bogus"}, []string{"-bogus", "see --help"}},
 		{"unknown command", nil, []string{"sideways"}, []string{`unknown command "sideways"`, "status"}},
 		{"stray argument", nil, []string{"status", "--yes", "now"}, []string{`unexpected argument "now" after status`}},
