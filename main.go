@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/term"
 
@@ -303,7 +304,7 @@ func (c *cli) checkValues() error {
 	switch {
 	case o.AppName == "":
 		return usageError{"--app-name is empty: give the app registration a name (default Appmixer)"}
-	case len(o.AppName) > 256:
+	case utf8.RuneCountInString(o.AppName) > 256:
 		// The limit azuretest holds Graph's displayName to (validate.go).
 		return usageError{"--app-name is longer than 256 characters, Entra ID's limit for an app's display name"}
 	case o.AppID != "" && !guidShape.MatchString(o.AppID):

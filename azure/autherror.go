@@ -171,6 +171,9 @@ func transportHint(err error, oauthErr string) string {
 		return aadstsHints[70000]
 	case oauthErr == "expired_token":
 		return aadstsHints[70020]
+	case strings.Contains(err.Error(), "az login"), strings.Contains(err.Error(), "Azure CLI not found"),
+		strings.Contains(err.Error(), "executable not found on path"): // azidentity's words when `az` is missing
+		return "run `az login` first (the Azure CLI must be installed and signed in), or use --auth device"
 	case errors.Is(err, exec.ErrNotFound), strings.Contains(err.Error(), "executable file not found"):
 		// MSAL opens the browser with xdg-open (or open/start); a server has none.
 		return "no web browser can be opened on this machine: use --auth device (a code you enter on any device)"
@@ -188,8 +191,6 @@ func transportHint(err error, oauthErr string) string {
 		return "could not reach the sign-in service: check the network, proxy and authority host (--cloud / AZURE_AUTHORITY_HOST)"
 	case strings.Contains(err.Error(), "AZURE_"):
 		return "set the AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) environment variables"
-	case strings.Contains(err.Error(), "az login"), strings.Contains(err.Error(), "Azure CLI not found"):
-		return "run `az login` first (the Azure CLI must be installed and signed in)"
 	}
 	return ""
 }

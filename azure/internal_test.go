@@ -81,6 +81,11 @@ func TestAuthErrorIsOneLineWithHint(t *testing.T) {
 	if !strings.Contains(err.Error(), "AZURE_CLIENT_SECRET") {
 		t.Fatal(err)
 	}
+	// azidentity's AzureCLICredential when `az` is not installed.
+	err = newAuthError("sign-in (azure-cli)", errors.New("AzureCLICredential: executable not found on path"))
+	if !strings.Contains(err.Error(), "az login") {
+		t.Fatal(err)
+	}
 	// MSAL's browser sign-in on a machine without one (a server, a container).
 	err = newAuthError("sign-in (browser)", fmt.Errorf("failed to open browser: %w", &exec.Error{Name: "xdg-open,x-www-browser,www-browser", Err: exec.ErrNotFound}))
 	if !strings.Contains(err.Error(), "--auth device") || strings.Contains(err.Error(), "\n") {

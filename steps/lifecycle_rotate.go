@@ -54,8 +54,12 @@ func (n NewClientSecret) Check(ctx context.Context, s *State) error {
 		return errors.New("the app has no service principal, so Entra ID would refuse any secret (AADSTS7000229): run setup first, it creates one")
 	}
 	n.r.oldSecret, n.r.oldWorks = s.Config["clientSecret"], s.stored.works
-	if !s.SecretNew { // not a retry after this rotation minted its own
-		n.r.leftovers = slices.Clone(s.Journal.Entry().Pending)
+	// Merged, not replaced: a retry after a rolled-back verification finds the
+	// journal's list emptied, and the earlier leftovers must still go.
+	for _, p := range s.Journal.Entry().Pending {
+		if !slices.ContainsFunc(n.r.leftovers, func(l PendingSecret) bool { return l.DisplayName == p.DisplayName }) {
+			n.r.leftovers = append(n.r.leftovers, p)
+		}
 	}
 	if c := storedCredential(s); c != nil {
 		n.r.oldKeyID = c.KeyID

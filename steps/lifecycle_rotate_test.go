@@ -232,3 +232,36 @@ func TestRotateAfterAStoppedRotationRemovesItsUnusedSecret(t *testing.T) {
 		t.Fatalf("after the second rotation: %d secrets (want only the stored one)", len(after.PasswordCredentials))
 	}
 }
+
+// A retry (the TUI's r) after a rotation rolled back its failed verification
+// still removes the unused secret an earlier, stopped rotation left: the
+// rollback empties the journal's list, the rotation remembers it.
+func TestRotateRetryAfterARollbackStillRemovesLeftovers(t *testing.T) {
+	h := newHarness(t)
+	// As above: a secret made a day ago keeps working while new ones wait.
+	old := "Old8Q~a-secret-made-yesterday-0123456789abc"
+	app := h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", Tags: []string{steps.AppTag},
+		PasswordCredentials: []azuretest.PasswordCredential{{DisplayName: steps.SecretNamePrefix + " earlier", SecretText: &old}}})
+	h.amx.SetServiceConfig("appmixer:microsoft", map[string]any{"clientId": app.AppID, "clientSecret": old})
+	h.mustRun()
+	quit := &steps.Runner{Stages: steps.RotateFlow(false), Prompt: quitAt(steps.IDStoreInAppmixer)}
+	if _, err := quit.Run(context.Background(), steps.NewState(h.opts)); !errors.Is(err, steps.ErrQuit) {
+		t.Fatalf("want a quit, got %v", err)
+	}
+	h.az.SetSecretPropagationDelay(time.Minute) // the next verification times out
+	o := h.opts
+	o.WaitTimeout = 300 * time.Millisecond
+	st := steps.NewState(o)
+	rn := &steps.Runner{Stages: steps.RotateFlow(false)}
+	if _, err := rn.Run(context.Background(), st); err == nil || !strings.Contains(err.Error(), "old, working secret back") {
+		t.Fatalf("want the rolled-back verification, got %v", err)
+	}
+	h.az.SetSecretPropagationDelay(0)
+	if _, err := rn.Run(context.Background(), st); err != nil { // the retry: same flow, same state
+		t.Fatalf("retry: %v", err)
+	}
+	after := h.onlyApp()
+	if len(after.PasswordCredentials) != 1 || !h.az.SecretWorks(app.AppID, h.stored()["clientSecret"]) {
+		t.Fatalf("after the retry: %d secrets, want only the stored one", len(after.PasswordCredentials))
+	}
+}

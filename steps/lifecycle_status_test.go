@@ -1,6 +1,7 @@
 package steps_test
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -166,4 +167,25 @@ func documentedAccess() []azuretest.ResourceAccess {
 		out = append(out, azuretest.ResourceAccess{ID: id, Type: "Scope"})
 	}
 	return out
+}
+
+// Reading consent grants needs more than the rest of status (Directory.Read.All):
+// a sign-in without it still gets the whole table, with the consent line saying so.
+func TestStatusWithoutRightsToReadGrantsStillReports(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	h.az.AddFault(azuretest.Fault{Route: "GET /v1.0/oauth2PermissionGrants", Status: http.StatusForbidden, Times: 10})
+	rep := &steps.StatusReport{}
+	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+		t.Fatalf("status stopped on the 403: %v", err)
+	}
+	if err := rep.Err(); err != nil {
+		t.Fatalf("a healthy setup: %v", err)
+	}
+	if c := checkByName(rep, "Admin consent"); !strings.Contains(c.Detail, "not checked") || !strings.Contains(c.Detail, "Directory.Read.All") {
+		t.Fatalf("consent line: %+v", c)
+	}
+	if c := checkByName(rep, "Tenant field"); c.Level != steps.StatusOK {
+		t.Fatalf("the checks after consent did not run: %+v", rep.Checks)
+	}
 }

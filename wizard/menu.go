@@ -126,7 +126,10 @@ func (m *model) updateMenu(msg tea.Msg) tea.Cmd {
 		// Leaving the menu is a choice, not a failure: a failed action's error
 		// stands, else the last result (or what the sign-in found) is the outcome.
 		if m.err == nil && !m.completed {
+			// Nothing ran to its end since the menu opened: the outcome is what
+			// the sign-in found, and no action's result is left on screen.
 			m.completed, m.summary, m.report = true, m.found.summary, nil
+			m.action = Command{Name: actSignIn}
 		}
 		m.phase = phaseDone
 		return tea.Quit

@@ -257,8 +257,14 @@ func TestMenuQuitAfterAStoppedTeardownIsClean(t *testing.T) {
 	s.waitFor("Teardown stopped at your request: nothing was changed.")
 	s.key("q")
 	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
-	if _, err := fm.outcome(steps.Summary{}); err != nil {
+	sum, err := fm.outcome(steps.Summary{})
+	if err != nil {
 		t.Fatalf("quitting at the menu: %v, want a clean exit", err)
+	}
+	var left bytes.Buffer
+	fm.leaveResult(&left, sum, steps.NewState(steps.Options{})) // as runProgram passes the last state
+	if left.Len() != 0 {
+		t.Fatalf("the stopped teardown left a result in the terminal: %q", left.String())
 	}
 	if len(e.az.Applications()) != 1 || e.writes() != 0 {
 		t.Fatal("the stopped teardown changed something")

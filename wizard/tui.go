@@ -159,6 +159,7 @@ func runProgram(ctx context.Context, o steps.Options, ui UI, startWith Command) 
 // tenant ID people type must stay in the terminal. Never the secret.
 func (m *model) leaveResult(w io.Writer, sum steps.Summary, st *steps.State) {
 	switch {
+	case m.action.Name == actSignIn: // left at the menu: nothing ran to its end
 	case m.action.Name == actSetup:
 		printSummary(w, sum)
 	case m.report != nil:

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // gerr is a Graph error to write.
@@ -331,7 +332,7 @@ func validateApp(a *Application) *gerr {
 	if strings.TrimSpace(a.DisplayName) == "" {
 		return badRequest("A value is required for property 'displayName' of resource 'Application'.")
 	}
-	if len(a.DisplayName) > 256 {
+	if utf8.RuneCountInString(a.DisplayName) > 256 { // characters, not bytes
 		return badRequest("Invalid value specified for property 'displayName' of resource 'Application'.")
 	}
 	if !signInAudiences[a.SignInAudience] {
