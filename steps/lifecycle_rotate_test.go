@@ -28,6 +28,19 @@ func (h *harness) addForeignSecret(appID string) string {
 	return keyID
 }
 
+// setUpWithAnOldSecret is a setup whose secret was made a day ago, so the
+// emulator's propagation delay (set by a test to fail a verification) does not
+// hold it back; setup keeps it and adds the service principal.
+func (h *harness) setUpWithAnOldSecret() (azuretest.Application, string) {
+	h.t.Helper()
+	old := "Old8Q~a-secret-made-yesterday-0123456789abc"
+	app := h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", Tags: []string{steps.AppTag},
+		PasswordCredentials: []azuretest.PasswordCredential{{DisplayName: steps.SecretNamePrefix + " earlier", SecretText: &old}}})
+	h.amx.SetServiceConfig("appmixer:microsoft", map[string]any{"clientId": app.AppID, "clientSecret": old})
+	h.mustRun()
+	return app, old
+}
+
 func keyIDs(app azuretest.Application) []string {
 	var ids []string
 	for _, c := range app.PasswordCredentials {
@@ -131,13 +144,7 @@ func TestRotateWithALostAppmixerAnswerCompletes(t *testing.T) {
 // Entra ID never accepts the new secret in time: Appmixer gets the old one back.
 func TestRotateWithVerificationFailingPutsTheOldSecretBack(t *testing.T) {
 	h := newHarness(t)
-	// A secret made a day ago (the emulator's propagation delay does not hold it
-	// back), kept by setup, which adds the service principal.
-	old := "Old8Q~a-secret-made-yesterday-0123456789abc"
-	app := h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", Tags: []string{steps.AppTag},
-		PasswordCredentials: []azuretest.PasswordCredential{{DisplayName: steps.SecretNamePrefix + " earlier", SecretText: &old}}})
-	h.amx.SetServiceConfig("appmixer:microsoft", map[string]any{"clientId": app.AppID, "clientSecret": old})
-	h.mustRun()
+	app, old := h.setUpWithAnOldSecret()
 	if h.stored()["clientSecret"] != old {
 		t.Fatal("setup replaced the working secret")
 	}
@@ -238,12 +245,7 @@ func TestRotateAfterAStoppedRotationRemovesItsUnusedSecret(t *testing.T) {
 // rollback empties the journal's list, the rotation remembers it.
 func TestRotateRetryAfterARollbackStillRemovesLeftovers(t *testing.T) {
 	h := newHarness(t)
-	// As above: a secret made a day ago keeps working while new ones wait.
-	old := "Old8Q~a-secret-made-yesterday-0123456789abc"
-	app := h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", Tags: []string{steps.AppTag},
-		PasswordCredentials: []azuretest.PasswordCredential{{DisplayName: steps.SecretNamePrefix + " earlier", SecretText: &old}}})
-	h.amx.SetServiceConfig("appmixer:microsoft", map[string]any{"clientId": app.AppID, "clientSecret": old})
-	h.mustRun()
+	app, _ := h.setUpWithAnOldSecret()
 	quit := &steps.Runner{Stages: steps.RotateFlow(false), Prompt: quitAt(steps.IDStoreInAppmixer)}
 	if _, err := quit.Run(context.Background(), steps.NewState(h.opts)); !errors.Is(err, steps.ErrQuit) {
 		t.Fatalf("want a quit, got %v", err)
