@@ -261,8 +261,12 @@ func printHelp(w io.Writer, fs *flag.FlagSet) {
 func flagAsValue(fs *flag.FlagSet) error {
 	var err error
 	fs.Visit(func(f *flag.Flag) {
-		v, ok := f.Value.(flag.Getter).Get().(string)
-		if !ok || err != nil || !strings.HasPrefix(v, "-") {
+		g, ok := f.Value.(flag.Getter)
+		if !ok || err != nil {
+			return
+		}
+		v, ok := g.Get().(string)
+		if !ok || !strings.HasPrefix(v, "-") {
 			return
 		}
 		name, _, _ := strings.Cut(strings.TrimLeft(v, "-"), "=")

@@ -108,9 +108,12 @@ func (ClientSecret) Apply(ctx context.Context, s *State) ([]Change, error) {
 
 // plannedSecret is the plan line for the secret a run is about to create.
 func plannedSecret(s *State) Change {
-	end := s.Opts.SecretExpiry.End(s.Opts.Now())
+	end := plannedSecretEnd(s)
 	return Change{What: "client secret", After: fmt.Sprintf("%s, expires %s (%s)", secretName(s), day(end), s.Opts.SecretExpiry)}
 }
+
+// plannedSecretEnd is when a secret made now would expire (--secret-expiry).
+func plannedSecretEnd(s *State) time.Time { return s.Opts.SecretExpiry.End(s.Opts.Now()) }
 
 // createSecret mints a secret, keeps it in memory and in the app as read, and
 // says what changed.
@@ -137,7 +140,7 @@ func mintSecret(ctx context.Context, s *State) (*azure.PasswordCredential, strin
 	if err := s.Journal.BeginSecret(s.App.AppID, name, s.Opts.Now()); err != nil {
 		return nil, "", fmt.Errorf("cannot record the new secret before creating it: %w", err)
 	}
-	end := s.Opts.SecretExpiry.End(s.Opts.Now())
+	end := plannedSecretEnd(s)
 	c, err := s.Graph.AddPassword(ctx, s.App.ID, name, end)
 	note := ""
 	var capped *azure.SecretLifetimeError

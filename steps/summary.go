@@ -23,7 +23,7 @@ func (SummaryStep) Plan(s *State) Plan {
 	sum := s.Summarize(nil)
 	expires := "secret expires " + day(sum.SecretExpires)
 	if s.secretProjected { // dry run: the secret that would be made
-		expires = "secret would expire " + day(s.Opts.SecretExpiry.End(s.Opts.Now()))
+		expires = "secret would expire " + day(plannedSecretEnd(s))
 	}
 	p := Plan{Found: []string{"client ID " + orDefault(sum.ClientID, "(new)"), "tenant ID " + sum.TenantID, expires}}
 	if sum.TenantField {

@@ -107,8 +107,6 @@ func (p *plainSession) run(ctx context.Context, s *steps.State, flow []steps.Sta
 	return results, err
 }
 
-func isSignIn(id steps.ID) bool { return id == steps.IDSignInAzure || id == steps.IDSignInAppmixer }
-
 // askMenu is the start menu as one question; Enter keeps "Set up".
 func (p *plainSession) askMenu(ctx context.Context, base *steps.State) (Command, error) {
 	items := startMenu(base.Summarize(nil).TenantField)
@@ -390,7 +388,7 @@ func writePlainSummary(w io.Writer, s steps.Summary, cmd string) {
 			fmt.Fprintf(w, "Changed, %s: %s\n", r.Step.Title, c)
 		}
 	}
-	fmt.Fprintf(w, "Check it later with: %s status. Renew the secret before it expires with: %s rotate-secret. Running again is safe.\n", cmd, cmd)
+	fmt.Fprintln(w, laterLine(cmd)+" Running again is safe.")
 }
 
 // lockedWriter serialises writes from the runner's concurrent checks.

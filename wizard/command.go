@@ -102,6 +102,10 @@ func RunCommand(ctx context.Context, c Command, o steps.Options, h Headless) err
 	return err
 }
 
+// isSignIn tells the two sign-in steps from the rest: status and a second
+// accessible flow say them once.
+func isSignIn(id steps.ID) bool { return id == steps.IDSignInAzure || id == steps.IDSignInAppmixer }
+
 func lifecycleLabel(c Command) string {
 	if c.Name == "tenant" && c.Arg != "" {
 		return "tenant " + c.Arg

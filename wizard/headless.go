@@ -136,8 +136,12 @@ func printSummary(w io.Writer, s steps.Summary) {
 	} else {
 		fmt.Fprintln(w, "Tenant field:                   off")
 	}
-	n := programName()
-	fmt.Fprintf(w, "Check it later with: %s status. Renew the secret before it expires with: %s rotate-secret.\n", n, n)
+	fmt.Fprintln(w, laterLine(programName()))
+}
+
+// laterLine is what every plain summary ends with: how to check and renew.
+func laterLine(cmd string) string {
+	return fmt.Sprintf("Check it later with: %s status. Renew the secret before it expires with: %s rotate-secret.", cmd, cmd)
 }
 
 func until(t time.Time) string {
