@@ -108,7 +108,7 @@ func (g *Graph) CreateApplication(ctx context.Context, a Application) (*Applicat
 	if a.DisplayName == "" {
 		return nil, errors.New("graph: create application: a display name is required")
 	}
-	a.ID, a.AppID, a.PasswordCredentials = "", "", nil // read-only / not settable here
+	a.ID, a.AppID, a.PasswordCredentials, a.CreatedDateTime = "", "", nil, time.Time{} // read-only / not settable here
 	var out Application
 	if _, err := g.do(ctx, call{method: http.MethodPost, path: "/applications", body: a, out: &out, want: http.StatusCreated, retry: retryNotProcessed}); err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func (g *Graph) UpsertApplication(ctx context.Context, uniqueName string, a Appl
 	if uniqueName == "" {
 		return nil, false, errors.New("graph: upsert application: empty uniqueName")
 	}
-	a.ID, a.AppID, a.PasswordCredentials = "", "", nil // read-only / not settable here
+	a.ID, a.AppID, a.PasswordCredentials, a.CreatedDateTime = "", "", nil, time.Time{} // read-only / not settable here
 	path := keyPath("applications", "uniqueName", uniqueName)
 	var out Application
 	// With create-if-missing a 404 can only mean the app exists but has not

@@ -21,6 +21,7 @@ type Application struct {
 	PasswordCredentials    []PasswordCredential     `json:"passwordCredentials,omitempty"`
 	Tags                   []string                 `json:"tags,omitempty"`
 	Notes                  string                   `json:"notes,omitempty"`
+	CreatedDateTime        time.Time                `json:"createdDateTime,omitzero"` // read-only: when Graph created it
 }
 
 // WebApplication is Graph's webApplication resource.

@@ -2,11 +2,11 @@ package steps
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // AdminConsent replaces "API permissions → Grant admin consent for <tenant>"
@@ -16,90 +16,85 @@ type AdminConsent struct{}
 
 func (AdminConsent) Info() Info {
 	return Info{ID: IDAdminConsent, Title: "Admin consent", Screen: "Azure portal → API permissions → Grant admin consent",
-		About: "Grants the delegated permissions for every user in your tenant, so nobody is asked to consent."}
+		About:    "Grants the delegated permissions for every user in your tenant, so nobody is asked to consent.",
+		Checking: "Reading the tenant's consent grants"}
 }
 
 func (AdminConsent) Check(ctx context.Context, s *State) error {
-	if s.AppProjected {
+	if s.Made.AppProjected {
 		return nil
 	}
-	if s.SP == nil || s.SP.ID == "" {
+	if s.Found.SP == nil || s.Found.SP.ID == "" {
 		if err := lookupSP(ctx, s); err != nil {
 			return err
 		}
-		if s.SP == nil {
-			return errors.New("the app has no service principal to grant consent to: run setup without --admin-consent first, or check the app in the Azure portal")
+		if s.Found.SP == nil {
+			return hint.New("the app has no service principal to grant consent to", hint.Run("setup", "set the app up without admin consent first"))
 		}
 	}
-	grants, err := s.Graph.ListPermissionGrants(ctx, s.SP.ID)
+	grants, err := s.graph().ListPermissionGrants(ctx, s.Found.SP.ID)
 	if err != nil {
 		return err
 	}
-	s.grant = nil
+	s.Found.Grant, s.Found.GrantChecked = nil, true
 	for i, g := range grants {
-		if g.ResourceID == s.Catalogue.GraphSPID() && g.ConsentType == "AllPrincipals" {
-			s.grant = &grants[i]
+		if g.ResourceID == s.Found.Catalogue.GraphSPID() && g.ConsentType == "AllPrincipals" {
+			s.Found.Grant = &grants[i]
 		}
 	}
 	return nil
 }
 
-func (AdminConsent) wantScope(s *State) ([]string, error) {
-	names, err := azure.ParsePermissionList(s.Opts.Permissions)
+// missingConsent are the wanted permissions the tenant-wide grant lacks.
+func missingConsent(s *State) ([]string, error) {
+	names, _, err := PermissionNames(s.Opts.Permissions)
 	if err != nil {
 		return nil, err
 	}
-	if s.grant == nil {
+	if s.Found.Grant == nil {
 		return names, nil
 	}
-	have := strings.Fields(s.grant.Scope)
+	have := strings.Fields(s.Found.Grant.Scope)
 	return slices.DeleteFunc(names, func(n string) bool {
 		return slices.ContainsFunc(have, func(h string) bool { return strings.EqualFold(h, n) })
 	}), nil
 }
 
-func (st AdminConsent) Plan(s *State) Plan {
-	missing, err := st.wantScope(s)
+func (AdminConsent) Plan(s *State) Plan {
+	missing, err := missingConsent(s)
 	if err != nil {
 		return Plan{Notes: []string{err.Error()}}
 	}
+	g := s.Found.Grant
 	switch {
 	case len(missing) == 0:
-		return Plan{Found: []string{"admin consent granted: " + s.grant.Scope}}
-	case s.grant != nil:
+		return Plan{Found: []string{"admin consent granted: " + g.Scope}}
+	case g != nil:
 		// A grant made in the portal or by an earlier run lacks some: extend it,
 		// keeping what it already holds.
-		return Plan{Skippable: true, Found: []string{"admin consent granted: " + s.grant.Scope},
-			Changes: []Change{{What: "admin consent for all users", Before: s.grant.Scope, After: extendScope(s.grant.Scope, missing)}}}
+		return Plan{Skippable: true, Found: []string{"admin consent granted: " + g.Scope},
+			Changes: []Change{{Kind: Update, Subject: SubjectAdminConsent, ID: g.ID, Before: g.Scope, After: strings.Join(append(strings.Fields(g.Scope), missing...), " ")}}}
 	}
-	return Plan{Skippable: true, Changes: []Change{{What: "admin consent for all users", After: strings.Join(missing, " ")}}}
+	return Plan{Skippable: true, Changes: []Change{{Kind: Add, Subject: SubjectAdminConsent, After: strings.Join(missing, " ")}},
+		Notes: []string{"Skipping leaves a working setup: each user is then asked to consent the first time they connect."}}
 }
 
-// extendScope appends the missing names to a grant's space-separated scope.
-func extendScope(scope string, missing []string) string {
-	return strings.Join(append(strings.Fields(scope), missing...), " ")
-}
-
-func (st AdminConsent) Apply(ctx context.Context, s *State) ([]Change, error) {
-	missing, err := st.wantScope(s)
-	if err != nil || len(missing) == 0 {
-		return nil, err
-	}
-	if g := s.grant; g != nil {
-		scope := extendScope(g.Scope, missing)
-		if err := s.Graph.UpdatePermissionGrantScope(ctx, g.ID, scope); err != nil {
+func (AdminConsent) Apply(ctx context.Context, s *State, p Plan) ([]Change, error) {
+	c := p.Changes[0]
+	if c.Kind == Update {
+		if err := s.graph().UpdatePermissionGrantScope(ctx, c.ID, c.After); err != nil {
 			return nil, err
 		}
-		before := g.Scope
-		g.Scope = scope
-		return []Change{{What: "admin consent for all users", Before: before, After: scope}}, nil
+		s.Found.Grant.Scope = c.After
+		return p.Changes, nil
 	}
-	g, err := s.Graph.CreatePermissionGrant(ctx, azure.OAuth2PermissionGrant{
-		ClientID: s.SP.ID, ConsentType: "AllPrincipals", ResourceID: s.Catalogue.GraphSPID(), Scope: strings.Join(missing, " "),
+	g, err := s.graph().CreatePermissionGrant(ctx, azure.OAuth2PermissionGrant{
+		ClientID: s.Found.SP.ID, ConsentType: "AllPrincipals", ResourceID: s.Found.Catalogue.GraphSPID(), Scope: c.After,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.grant = g
-	return []Change{{What: "admin consent for all users", After: g.Scope}}, nil
+	s.Found.Grant = g
+	c.ID = g.ID
+	return []Change{c}, nil
 }

@@ -13,45 +13,31 @@ type APIPermissions struct{}
 
 func (APIPermissions) Info() Info {
 	return Info{ID: IDPermissions, Title: "API permissions", Screen: "Azure portal → API permissions → Microsoft Graph → Delegated",
-		About: "Adds the Microsoft Graph delegated permissions the Microsoft connectors ask users for."}
+		About:    "Adds the Microsoft Graph delegated permissions the Microsoft connectors ask users for.",
+		Checking: "Reading the app's permissions"}
 }
 
-func (APIPermissions) Check(context.Context, *State) error { return nil } // app and catalogue read by step 3
+func (APIPermissions) Check(context.Context, *State) error { return nil } // app and catalogue read by Register the app
 
 func (APIPermissions) Plan(s *State) Plan {
-	add, err := missing(s)
+	want, err := wantedScopes(s)
 	if err != nil {
 		return Plan{Notes: []string{err.Error()}}
 	}
-	if s.AppProjected {
+	if s.Made.AppProjected {
 		return Plan{Found: []string{withNewApp}}
 	}
-	return Plan{Found: s.Catalogue.Names(graphScopes(s.App)), Changes: scopeChanges(s, add)}
+	return Plan{Found: s.Found.Catalogue.Names(graphScopes(s.Found.App)), Changes: permissionChanges(s, s.Found.App, want),
+		Notes: addedScopesNote(s)}
 }
 
-func (APIPermissions) Apply(ctx context.Context, s *State) ([]Change, error) {
-	add, err := missing(s)
-	if err != nil {
+func (APIPermissions) Apply(ctx context.Context, s *State, p Plan) ([]Change, error) {
+	next := applyToApp(*s.Found.App, p.Changes)
+	if err := s.graph().UpdateApplication(ctx, s.Found.App.ID, azure.ApplicationPatch{RequiredResourceAccess: next.RequiredResourceAccess}); err != nil {
 		return nil, err
 	}
-	rra := withScopes(s.App, add)
-	if err := s.Graph.UpdateApplication(ctx, s.App.ID, azure.ApplicationPatch{RequiredResourceAccess: rra}); err != nil {
-		return nil, err
-	}
-	s.App.RequiredResourceAccess = rra
-	return scopeChanges(s, add), nil
+	*s.Found.App = next
+	return p.Changes, nil
 }
 
-func (APIPermissions) Project(s *State) {
-	if add, err := missing(s); err == nil {
-		s.App.RequiredResourceAccess = withScopes(s.App, add)
-	}
-}
-
-func missing(s *State) ([]azure.ResourceAccess, error) {
-	want, err := wantedScopes(s)
-	if err != nil {
-		return nil, err
-	}
-	return missingScopes(want, s.App), nil
-}
+func (APIPermissions) Project(s *State, p Plan) { *s.Found.App = applyToApp(*s.Found.App, p.Changes) }

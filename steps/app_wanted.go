@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -11,15 +10,10 @@ import (
 )
 
 // What the app registration should look like, derived from the options and
-// from Appmixer's config. Steps 3, 4 and 5 share these so a fresh app is
-// created in one POST and an existing one gets only the differences.
-
-// audienceLabels say in plain words who can sign in, as the portal's radio buttons do.
-var audienceLabels = map[string]string{
-	"AzureADMyOrg":                       "accounts in this organizational directory only (single tenant)",
-	"AzureADMultipleOrgs":                "accounts in any organizational directory (multitenant)",
-	"AzureADandPersonalMicrosoftAccount": "accounts in any organizational directory and personal Microsoft accounts",
-}
+// Appmixer's config. Register the app, Redirect URIs and API permissions share
+// these, so a fresh app is created in one request and an existing one gets
+// only the differences; applyToApp is the one model of what a plan does to an
+// app, used by Apply (after the write) and by a dry run's projection.
 
 func wantedAudience(s *State) string { return Audiences[s.Opts.Audience] }
 
@@ -36,44 +30,52 @@ func wantedAPI(audience string) *azure.APIApplication {
 
 // wantedRedirects are the OAuth callback and the OneDrive picker, both Web platform URIs.
 func wantedRedirects(s *State) []string {
-	api, err := url.Parse(s.API)
-	if err != nil {
+	api, err := url.Parse(s.Signed.API)
+	if err != nil || s.Signed.API == "" {
 		return nil
 	}
-	return []string{appmixer.CallbackURL(api, s.Config), appmixer.PickerURL(api)}
+	return []string{appmixer.CallbackURL(api, s.config()), appmixer.PickerURL(api)}
+}
+
+// RequiredScopes are what Appmixer's Microsoft connector always asks for
+// (appmixer-connectors src/appmixer/microsoft/auth.js): every permission set
+// holds them, or the connection cannot work.
+var RequiredScopes = []string{"offline_access", "User.Read"}
+
+// PermissionNames is the permission option as scope names, with the required
+// scopes added when the list lacks them (added says which).
+func PermissionNames(option string) (names, added []string, err error) {
+	names, err = azure.ParsePermissionList(option)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range RequiredScopes {
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, r) }) {
+			names, added = append(names, r), append(added, r)
+		}
+	}
+	return names, added, nil
 }
 
 // wantedScopes resolves the permission option to Graph delegated scope ids.
 func wantedScopes(s *State) ([]azure.ResourceAccess, error) {
-	names, err := azure.ParsePermissionList(s.Opts.Permissions)
+	names, _, err := PermissionNames(s.Opts.Permissions)
 	if err != nil {
 		return nil, err
 	}
-	return s.Catalogue.Resolve(names)
+	return s.Found.Catalogue.Resolve(names)
 }
 
-// newApplication is the whole app of a fresh setup, created in one request.
-func newApplication(s *State) (azure.Application, error) {
-	scopes, err := wantedScopes(s)
-	if err != nil {
-		return azure.Application{}, err
+// addedScopesNote says which required scopes were added to the person's list.
+func addedScopesNote(s *State) []string {
+	if _, added, err := PermissionNames(s.Opts.Permissions); err == nil && len(added) > 0 {
+		return []string{"Added " + strings.Join(added, " and ") + ": Appmixer's Microsoft connector always asks for offline_access and User.Read, so the app must have them."}
 	}
-	aud := wantedAudience(s)
-	return azure.Application{
-		DisplayName:    s.Opts.AppName,
-		SignInAudience: aud,
-		API:            wantedAPI(aud),
-		Web: &azure.WebApplication{
-			RedirectURIs:          wantedRedirects(s),
-			ImplicitGrantSettings: &azure.ImplicitGrantSettings{EnableAccessTokenIssuance: true, EnableIDTokenIssuance: true},
-		},
-		RequiredResourceAccess: []azure.RequiredResourceAccess{{ResourceAppID: azure.GraphAppID, ResourceAccess: scopes}},
-		Tags:                   []string{AppTag},
-		Notes:                  "Created by the Appmixer Microsoft connector setup wizard for Appmixer at " + s.API,
-	}, nil
+	return nil
 }
 
-// redirectChanges lists the missing URIs and implicit-grant flags of app.
+// redirectChanges lists the redirect URIs and implicit-grant flags app lacks
+// (app nil: a new app, where the flags are added, not switched).
 func redirectChanges(s *State, app *azure.Application) []Change {
 	var have []string
 	var grant azure.ImplicitGrantSettings
@@ -86,19 +88,20 @@ func redirectChanges(s *State, app *azure.Application) []Change {
 	var out []Change
 	for _, u := range wantedRedirects(s) {
 		if !slices.Contains(have, u) {
-			out = append(out, Change{What: "redirect URI (Web)", After: u})
+			out = append(out, Change{Kind: Add, Subject: SubjectRedirectURI, Name: u})
 		}
 	}
-	before := "off"
-	if app == nil {
-		before = "" // a new app: the flag is added, not switched
+	flag := func(name string, on bool) {
+		switch {
+		case on:
+		case app == nil:
+			out = append(out, Change{Kind: Add, Subject: SubjectImplicitGrant, Name: name, After: "on"})
+		default:
+			out = append(out, Change{Kind: Update, Subject: SubjectImplicitGrant, Name: name, Before: "off", After: "on"})
+		}
 	}
-	if !grant.EnableAccessTokenIssuance {
-		out = append(out, Change{What: "implicit grant: access tokens", Before: before, After: "on"})
-	}
-	if !grant.EnableIDTokenIssuance {
-		out = append(out, Change{What: "implicit grant: ID tokens", Before: before, After: "on"})
-	}
+	flag(ImplicitAccessTokens, grant.EnableAccessTokenIssuance)
+	flag(ImplicitIDTokens, grant.EnableIDTokenIssuance)
 	return out
 }
 
@@ -115,50 +118,90 @@ func graphScopes(app *azure.Application) []azure.ResourceAccess {
 	return nil
 }
 
-// missingScopes are wanted scopes app does not ask for yet (extra ones stay).
-func missingScopes(want []azure.ResourceAccess, app *azure.Application) []azure.ResourceAccess {
+// permissionChanges are the wanted scopes app does not ask for yet (extra ones stay).
+func permissionChanges(s *State, app *azure.Application, want []azure.ResourceAccess) []Change {
 	have := graphScopes(app)
-	var out []azure.ResourceAccess
-	for _, w := range want {
-		if !slices.ContainsFunc(have, func(h azure.ResourceAccess) bool { return strings.EqualFold(h.ID, w.ID) && h.Type == w.Type }) {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-// withScopes returns app's requiredResourceAccess with add merged into the Graph
-// entry; Graph replaces the array whole on PATCH, so every entry is sent back.
-func withScopes(app *azure.Application, add []azure.ResourceAccess) []azure.RequiredResourceAccess {
-	out := slices.Clone(app.RequiredResourceAccess)
-	for i, r := range out {
-		if r.ResourceAppID == azure.GraphAppID {
-			out[i].ResourceAccess = append(slices.Clone(r.ResourceAccess), add...)
-			return out
-		}
-	}
-	return append(out, azure.RequiredResourceAccess{ResourceAppID: azure.GraphAppID, ResourceAccess: add})
-}
-
-func scopeChanges(s *State, add []azure.ResourceAccess) []Change {
 	var out []Change
-	for _, n := range s.Catalogue.Names(add) {
-		out = append(out, Change{What: "Microsoft Graph delegated permission", After: n})
+	for _, w := range want {
+		if slices.ContainsFunc(have, func(h azure.ResourceAccess) bool { return strings.EqualFold(h.ID, w.ID) && h.Type == w.Type }) {
+			continue
+		}
+		names := s.Found.Catalogue.Names([]azure.ResourceAccess{w})
+		out = append(out, Change{Kind: Add, Subject: SubjectPermission, Name: strings.Join(names, ""), ID: w.ID})
 	}
 	return out
 }
 
-func audienceChange(before, after string) Change {
-	return Change{What: "supported account types", Before: labelOr(before), After: labelOr(after)}
+// applyToApp returns app with the plan's changes made, the way Graph will hold
+// it: the one model of an app plan, for Apply and for a dry run.
+func applyToApp(app azure.Application, changes []Change) azure.Application {
+	next := app
+	if app.Web != nil {
+		w := *app.Web
+		w.RedirectURIs = slices.Clone(app.Web.RedirectURIs)
+		if g := app.Web.ImplicitGrantSettings; g != nil {
+			gc := *g
+			w.ImplicitGrantSettings = &gc
+		}
+		next.Web = &w
+	}
+	next.RequiredResourceAccess = slices.Clone(app.RequiredResourceAccess)
+	next.Tags = slices.Clone(app.Tags)
+	web := func() *azure.WebApplication {
+		if next.Web == nil {
+			next.Web = &azure.WebApplication{}
+		}
+		return next.Web
+	}
+	for _, c := range changes {
+		switch c.Subject {
+		case SubjectApp:
+			if c.Kind == Add {
+				next.DisplayName = c.Name
+			}
+		case SubjectAudience:
+			next.SignInAudience = c.After
+			if api := wantedAPI(c.After); api != nil {
+				next.API = api
+			}
+		case SubjectTag:
+			if !slices.Contains(next.Tags, c.After) {
+				next.Tags = append(next.Tags, c.After)
+			}
+		case SubjectRedirectURI:
+			if w := web(); !slices.Contains(w.RedirectURIs, c.Name) {
+				w.RedirectURIs = append(w.RedirectURIs, c.Name)
+			}
+		case SubjectImplicitGrant:
+			w := web()
+			if w.ImplicitGrantSettings == nil {
+				w.ImplicitGrantSettings = &azure.ImplicitGrantSettings{}
+			}
+			on := c.After == "on"
+			if c.Name == ImplicitAccessTokens {
+				w.ImplicitGrantSettings.EnableAccessTokenIssuance = on
+			} else {
+				w.ImplicitGrantSettings.EnableIDTokenIssuance = on
+			}
+		case SubjectPermission:
+			next.RequiredResourceAccess = withScope(next.RequiredResourceAccess, azure.ResourceAccess{ID: c.ID, Type: "Scope"})
+		}
+	}
+	return next
 }
 
-func labelOr(aud string) string {
-	if l, ok := audienceLabels[aud]; ok {
-		return l
+// withScope adds one scope to the Graph entry; Graph replaces the array whole
+// on PATCH, so every entry is kept and sent back.
+func withScope(rra []azure.RequiredResourceAccess, add azure.ResourceAccess) []azure.RequiredResourceAccess {
+	for i, r := range rra {
+		if r.ResourceAppID == azure.GraphAppID {
+			rra[i].ResourceAccess = append(slices.Clone(r.ResourceAccess), add)
+			return rra
+		}
 	}
-	return aud
+	return append(rra, azure.RequiredResourceAccess{ResourceAppID: azure.GraphAppID, ResourceAccess: []azure.ResourceAccess{add}})
 }
 
 func describeApp(a *azure.Application) string {
-	return fmt.Sprintf("app %q, client ID %s", a.DisplayName, a.AppID)
+	return "app \"" + a.DisplayName + "\", client ID " + a.AppID
 }

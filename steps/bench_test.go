@@ -19,9 +19,8 @@ func benchRun(b *testing.B, h *harness) {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	rn := &steps.Runner{Stages: steps.SetupFlow(h.opts)}
-	if _, err := rn.Run(ctx, steps.NewState(h.opts)); err != nil {
-		b.Fatalf("setup failed: %v\n%s", err, h.log())
+	if out := steps.NewSession(h.opts).Run(ctx, steps.Request{Command: "setup"}, steps.Yes{}, nil); out.Err != nil {
+		b.Fatalf("setup failed: %v\n%s", out.Err, h.log())
 	}
 }
 

@@ -2,201 +2,174 @@ package steps
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // ClientSecret replaces "Certificates & secrets → + New client secret" with the
-// furthest expiry, and "copy the Value": the value goes straight to step 7 in
-// memory and is never shown. A secret Appmixer already holds is kept while it
-// works and has more than 30 days left.
+// furthest expiry, and "copy the Value": the value goes to Appmixer in memory
+// and is never shown. A secret Appmixer already holds is kept while it works
+// and has more than 30 days left. A new secret is proven (Entra ID issues a
+// token with it) before the next step gives it to Appmixer, so Appmixer never
+// holds a secret Entra ID does not accept yet.
 type ClientSecret struct{}
 
 func (ClientSecret) Info() Info {
 	return Info{ID: IDClientSecret, Title: "Client secret", Screen: "Azure portal → Certificates & secrets → + New client secret",
-		About: "Keeps Appmixer's secret while it works and has over 30 days left; otherwise creates one with the furthest expiry."}
+		About:    "Keeps Appmixer's secret while it works and has over 30 days left; otherwise creates one with the furthest expiry. Its value goes straight into Appmixer once Entra ID accepts it, and is never shown or saved anywhere else.",
+		Checking: "Trying Appmixer's secret with Entra ID"}
 }
 
-func (ClientSecret) Check(ctx context.Context, s *State) error {
-	if !s.SecretNew {
-		if err := checkStoredSecret(ctx, s); err != nil {
-			return err
+func (st ClientSecret) Check(ctx context.Context, s *State) error {
+	if s.Made.HasSecret() && !s.Made.Proven {
+		return proveSecret(ctx, s, st.Info()) // a retry after the proof was interrupted
+	}
+	return checkStoredSecret(ctx, s, st.Info())
+}
+
+func (ClientSecret) Plan(s *State) Plan {
+	var p Plan
+	for _, c := range setupLeftovers(s) {
+		p.Changes = append(p.Changes, secretRemoval(c, "left by an interrupted run, never stored in Appmixer"))
+	}
+	switch keep, end := keepStored(s); {
+	case s.Made.HasSecret():
+		p.Found = append(p.Found, fmt.Sprintf("created secret %s, expires %s", s.Made.Secret.Hint(), day(s.Made.SecretEnd)))
+	case keep:
+		p.Found = append(p.Found, fmt.Sprintf("Appmixer's clientSecret %s works and expires %s: keeping it", appmixerHint(s), day(end)))
+	default:
+		if s.Found.Stored.Why != "" {
+			p.Found = append(p.Found, s.Found.Stored.Why)
+		} else if s.Found.Stored.Works {
+			p.Found = append(p.Found, fmt.Sprintf("Appmixer's clientSecret %s expires within 30 days (or its expiry is unknown)", appmixerHint(s)))
 		}
+		p.Changes = append(p.Changes, plannedSecret(s))
 	}
-	s.orphans = orphanSecrets(s)
-	return nil
+	return p
 }
 
-// Project marks that a dry run would create a secret here.
-func (ClientSecret) Project(s *State) {
-	if keep, _ := keepStored(s); !keep {
-		s.secretProjected = true
-	}
-}
-
-// orphanSecrets are credentials an earlier run minted but never stored in Appmixer.
-func orphanSecrets(s *State) []azure.PasswordCredential {
-	e := s.Journal.Entry()
-	if s.App == nil || len(e.Pending) == 0 {
+// setupLeftovers are secrets an interrupted run of this program made for this
+// Appmixer and never stored: recorded in the resume file, or — found by their
+// generated names, whatever the resume file knows — newer than the secret
+// Appmixer holds (or Appmixer holds none of this app's). Older ones are kept:
+// rotate-secret --keep-old may have kept them on purpose; rotate-secret
+// removes them.
+func setupLeftovers(s *State) []azure.PasswordCredential {
+	if !s.appReal() {
 		return nil
 	}
-	e.Pending = slices.DeleteFunc(e.Pending, func(p PendingSecret) bool { return p.AppID != "" && p.AppID != s.App.AppID })
-	held := s.Config["clientSecret"]
+	held := storedCredential(s)
 	var out []azure.PasswordCredential
-	for _, c := range s.App.PasswordCredentials {
-		// Never the secret Appmixer may hold (its hint fits), whatever else is known.
-		if c.KeyID == s.SecretKeyID || hintFits(c, held) {
+	for _, c := range s.Found.App.PasswordCredentials {
+		if !removable(s, c) {
 			continue
 		}
-		if slices.ContainsFunc(e.Pending, func(p PendingSecret) bool { return p.KeyID == c.KeyID || p.DisplayName == c.DisplayName }) {
+		newer := madeForThisAppmixer(s, c.DisplayName) && (held == nil || !c.StartDateTime.Before(held.StartDateTime))
+		if newer || recorded(s, c) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-func (ClientSecret) Plan(s *State) Plan {
-	var p Plan
-	for _, c := range s.orphans {
-		p.Changes = append(p.Changes, Change{What: "unused secret left by an interrupted run", Before: fmt.Sprintf("%s (%s…)", c.DisplayName, c.Hint)})
-	}
-	if s.SecretNew {
-		p.Found = append(p.Found, fmt.Sprintf("created secret %s, expires %s", s.Secret.Hint(), day(s.SecretEnd)))
-		return p
-	}
-	if keep, end := keepStored(s); keep {
-		p.Found = append(p.Found, fmt.Sprintf("Appmixer's clientSecret %s works and expires %s: keeping it", appmixerHint(s), day(end)))
-		return p
-	}
-	if s.stored.why != "" {
-		p.Found = append(p.Found, s.stored.why)
-	} else if s.stored.works {
-		p.Found = append(p.Found, fmt.Sprintf("Appmixer's clientSecret %s expires within 30 days (or its expiry is unknown)", appmixerHint(s)))
-	}
-	p.Changes = append(p.Changes, plannedSecret(s))
-	p.Notes = append(p.Notes, "The secret's value goes straight into Appmixer; it is never shown or saved anywhere else.")
-	return p
+// removable: made by this program, and neither this run's new secret nor the
+// one Appmixer holds.
+func removable(s *State, c azure.PasswordCredential) bool {
+	return IsGeneratedSecretName(c.DisplayName) && c.KeyID != s.Made.SecretKeyID && !hintFits(c, s.config()["clientSecret"])
 }
 
-func (ClientSecret) Apply(ctx context.Context, s *State) ([]Change, error) {
-	var changed []Change
-	for _, c := range s.orphans {
-		if err := s.Graph.RemovePassword(ctx, s.App.ID, c.KeyID); err != nil && !azure.IsNotFound(err) {
-			return changed, fmt.Errorf("remove unused secret %s: %w", c.DisplayName, err)
-		}
-		if err := s.Journal.Forget(c.DisplayName); err != nil {
-			return changed, err
-		}
-		changed = append(changed, Change{What: "unused secret left by an interrupted run", Before: c.DisplayName})
+// recorded reports whether the resume file lists c as minted for this app and never stored.
+func recorded(s *State, c azure.PasswordCredential) bool {
+	pending := append(slices.Clone(s.Found.Leftovers), s.Journal.Entry().Pending...)
+	return slices.ContainsFunc(pending, func(p PendingSecret) bool {
+		return (p.AppID == "" || p.AppID == s.Found.App.AppID) && (p.KeyID != "" && p.KeyID == c.KeyID || p.DisplayName == c.DisplayName)
+	})
+}
+
+func (st ClientSecret) Apply(ctx context.Context, s *State, p Plan) ([]Change, error) {
+	changed, err := removeSecrets(ctx, s, p)
+	if err != nil || !p.Has(SubjectSecret, Add) {
+		return changed, err
 	}
-	s.orphans = nil
-	if keep, _ := keepStored(s); keep || s.SecretNew {
-		return changed, nil
-	}
-	c, err := createSecret(ctx, s)
+	c, err := mintSecret(ctx, s, st.Info(), changesOf(p.Changes, SubjectSecret, Add)[0])
 	if err != nil {
 		return changed, err
 	}
 	return append(changed, c), nil
 }
 
+// Verify proves the new secret before anyone is given it.
+func (st ClientSecret) Verify(ctx context.Context, s *State) error {
+	if !s.Made.HasSecret() || s.Made.Proven {
+		return nil
+	}
+	return proveSecret(ctx, s, st.Info())
+}
+
+// removeSecrets carries out a plan's secret removals.
+func removeSecrets(ctx context.Context, s *State, p Plan) ([]Change, error) {
+	var changed []Change
+	for _, ch := range changesOf(p.Changes, SubjectSecret, Remove) {
+		i := slices.IndexFunc(s.Found.App.PasswordCredentials, func(c azure.PasswordCredential) bool { return c.KeyID == ch.ID })
+		if i < 0 {
+			continue // already gone
+		}
+		if err := removeSecret(ctx, s, s.Found.App.PasswordCredentials[i]); err != nil {
+			return changed, err
+		}
+		changed = append(changed, ch)
+	}
+	return changed, nil
+}
+
 // plannedSecret is the plan line for the secret a run is about to create.
 func plannedSecret(s *State) Change {
-	end := plannedSecretEnd(s)
-	return Change{What: "client secret", After: fmt.Sprintf("%s, expires %s (%s)", secretName(s), day(end), s.Opts.SecretExpiry)}
+	return Change{Kind: Add, Subject: SubjectSecret, Name: SecretNamePrefix + " …", Expires: plannedSecretEnd(s),
+		After: "lifetime " + s.Opts.SecretExpiry.String()}
 }
 
-// plannedSecretEnd is when a secret made now would expire (--secret-expiry).
-func plannedSecretEnd(s *State) time.Time { return s.Opts.SecretExpiry.End(s.Opts.Now()) }
-
-// createSecret mints a secret, keeps it in memory and in the app as read, and
-// says what changed.
-func createSecret(ctx context.Context, s *State) (Change, error) {
-	c, note, err := mintSecret(ctx, s)
-	if err != nil {
-		return Change{}, err
+// Project marks that a dry run would create a secret here.
+func (ClientSecret) Project(s *State, p Plan) {
+	if p.Has(SubjectSecret, Add) {
+		s.Made.SecretProjected = true
 	}
-	s.Secret, s.SecretKeyID, s.SecretEnd, s.SecretNew = NewSecret(c.SecretText), c.KeyID, c.EndDateTime, true
-	s.App.PasswordCredentials = append(s.App.PasswordCredentials, azure.PasswordCredential{KeyID: c.KeyID, DisplayName: c.DisplayName, Hint: c.Hint, EndDateTime: c.EndDateTime})
-	after := fmt.Sprintf("%s, expires %s", c.DisplayName, day(c.EndDateTime))
-	if note != "" {
-		after += " (" + note + ")"
-	}
-	return Change{What: "client secret", After: after}, nil
 }
 
-// mintSecret calls addPassword once (never blindly retried, so no second secret),
-// recording the attempt first. A tenant policy that caps lifetimes gets one more
-// try with the allowed lifetime. If the answer is lost, the secret it may have
-// made is found by its unique name and removed.
-func mintSecret(ctx context.Context, s *State) (*azure.PasswordCredential, string, error) {
-	name := secretName(s)
-	if err := s.Journal.BeginSecret(s.App.AppID, name, s.Opts.Now()); err != nil {
-		return nil, "", fmt.Errorf("cannot record the new secret before creating it: %w", err)
+// proveSecret waits until Entra ID issues a token with the new secret. If it
+// never does within --wait-timeout, the secret is removed (nobody holds it)
+// and the run stops with Appmixer untouched.
+func proveSecret(ctx context.Context, s *State, in Info) error {
+	s.progress(in, "waiting for Entra ID to accept the new secret (it takes a few seconds to propagate)")
+	err := azure.WaitClientSecret(ctx, s.Signed.Azure, s.Found.App.AppID, s.Made.Secret.Reveal(), s.Opts.WaitTimeout)
+	if err == nil {
+		s.Made.Proven = true
+		s.Made.Verified = append(s.Made.Verified, "Entra ID issued a token for client "+s.Found.App.AppID+" with the new secret")
+		return nil
 	}
-	end := plannedSecretEnd(s)
-	c, err := s.Graph.AddPassword(ctx, s.App.ID, name, end)
-	note := ""
-	var capped *azure.SecretLifetimeError
-	if errors.As(err, &capped) && capped.Allowed > 0 {
-		// A margin keeps clock skew between us and Graph from overshooting the cap.
-		end = s.Opts.Now().Add(capped.Allowed - time.Hour)
-		note = "your tenant's policy allows at most " + azure.FormatLifetime(capped.Allowed)
-		s.progress(ClientSecret{}.Info(), note+": creating the secret with that lifetime")
-		c, err = s.Graph.AddPassword(ctx, s.App.ID, name, end)
+	if ctx.Err() != nil {
+		return err // interrupted: the next run finds the secret by its name
 	}
-	if err != nil {
-		if _, isGraph := azure.AsGraphError(err); !isGraph {
-			if cleanErr := removeByName(ctx, s, name); cleanErr != nil {
-				err = fmt.Errorf("%w; cleaning up: %v", err, cleanErr)
-			}
-		}
-		return nil, "", err
+	if derr := discardNewSecret(ctx, s); derr != nil {
+		return fmt.Errorf("the new secret is not accepted by Entra ID: %w; removing it failed too (%v), the next run removes it", err, derr)
 	}
-	if err := s.Journal.SecretMinted(name, c.KeyID); err != nil {
-		return nil, "", err
-	}
-	return c, note, nil
+	return hint.Wrap(fmt.Errorf("Entra ID did not accept the new secret: %w; it was removed and Appmixer was not changed", err),
+		hint.Hint{Retry: true, Input: hint.WaitTimeout, Text: "new secrets can take minutes to propagate on some tenants: wait longer"})
 }
 
-// removeByName cleans up after an addPassword whose answer never arrived.
-func removeByName(ctx context.Context, s *State, name string) error {
-	app, err := s.Graph.GetApplication(ctx, s.App.ID)
-	if err != nil {
-		return nil // the next run finds it through the journal
+// discardNewSecret removes the secret this run minted, once nobody can be using it.
+func discardNewSecret(ctx context.Context, s *State) error {
+	if !s.Made.HasSecret() || s.Made.SecretKeyID == "" {
+		return nil
 	}
-	for _, c := range app.PasswordCredentials {
-		if c.DisplayName == name {
-			if err := s.Graph.RemovePassword(ctx, s.App.ID, c.KeyID); err == nil {
-				return s.Journal.Forget(name)
-			}
-		}
+	c := azure.PasswordCredential{KeyID: s.Made.SecretKeyID, DisplayName: s.Made.SecretName, Hint: s.Made.Secret.Hint()}
+	if err := s.graph().RemovePassword(ctx, s.Found.App.ID, c.KeyID); err != nil && !azure.IsNotFound(err) {
+		return err
 	}
-	return nil
-}
-
-// secretName tags the credential with this product and run, so a run can
-// tell its own leftovers from the customer's secrets.
-func secretName(s *State) string {
-	if s.runID == "" {
-		b := make([]byte, 3)
-		rand.Read(b)
-		s.runID = s.Opts.Now().UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b)
-	}
-	return SecretNamePrefix + " " + s.runID
-}
-
-func appmixerHint(s *State) string { return NewSecret(s.Config["clientSecret"]).Hint() }
-
-func day(t time.Time) string {
-	if t.IsZero() {
-		return "unknown"
-	}
-	return t.Format("2006-01-02")
+	dropCredential(s.Found.App, c.KeyID)
+	name := s.Made.SecretName
+	s.Made.Secret, s.Made.SecretKeyID, s.Made.SecretName, s.Made.Proven = Secret{}, "", "", false
+	return s.Journal.Forget(name)
 }

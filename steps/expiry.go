@@ -19,41 +19,55 @@ type Expiry struct {
 // 24 months (learn.microsoft.com "Add and manage application credentials").
 var DefaultExpiry = Expiry{Months: 24}
 
-// maxExpiryDays bounds input so date arithmetic cannot overflow.
-const maxExpiryDays = 100 * 366
+// The one rule for every way of giving a lifetime (flag, TUI, accessible):
+// longer than status's warning window, so a new secret does not warn at once,
+// and no further than the portal offers.
+const (
+	MinExpiry = SecretWarnBefore + 24*time.Hour // 61 days
+	maxMonths = 24
+)
 
-// ParseExpiry reads "24 months", "24mo", "18m", "730d", "2y", or a date "2028-11-27".
+// ExpiryRule says the rule in words, for --help, the forms and errors.
+const ExpiryRule = "From 61 days to 24 months (the portal's furthest): 24months, 18m, 400d, 2y, or a date like 2027-12-31."
+
+// ParseExpiry reads "24 months", "24mo", "18m", "400d", "2y", or a date
+// "2027-12-31", and checks it against the rule, counted from now.
 func ParseExpiry(s string) (Expiry, error) {
+	return parseExpiryAt(s, time.Now())
+}
+
+func parseExpiryAt(s string, now time.Time) (Expiry, error) {
 	in := strings.ToLower(strings.TrimSpace(s))
 	if in == "" {
 		return DefaultExpiry, nil
 	}
-	if d, err := time.Parse("2006-01-02", in); err == nil {
-		if !d.After(time.Now()) {
-			// Graph would refuse it only after the app exists (400 on endDateTime).
-			return Expiry{}, fmt.Errorf("secret expiry %s is not in the future: give a later date or a length (24months, 730d)", in)
-		}
-		return Expiry{Date: d}, nil
-	}
-	num := strings.TrimRightFunc(in, func(r rune) bool { return r < '0' || r > '9' })
-	unit := strings.TrimSpace(in[len(num):])
-	n, err := strconv.Atoi(strings.TrimSpace(num))
-	if err != nil || n <= 0 {
-		return Expiry{}, fmt.Errorf("secret expiry %q: give a number of months or days (24months, 730d, 2y) or a date (2028-11-27)", s)
-	}
 	var e Expiry
-	switch unit {
-	case "m", "mo", "month", "months":
-		e = Expiry{Months: n}
-	case "d", "day", "days":
-		e = Expiry{Days: n}
-	case "y", "year", "years":
-		e = Expiry{Months: 12 * n}
-	default:
-		return Expiry{}, fmt.Errorf("secret expiry %q: unknown unit %q; use months (24months), days (730d), years (2y) or a date (2028-11-27)", s, unit)
+	if d, err := time.Parse("2006-01-02", in); err == nil {
+		e = Expiry{Date: d}
+	} else {
+		num := strings.TrimRightFunc(in, func(r rune) bool { return r < '0' || r > '9' })
+		unit := strings.TrimSpace(in[len(num):])
+		n, err := strconv.Atoi(strings.TrimSpace(num))
+		if err != nil || n <= 0 || n > 100000 {
+			return Expiry{}, fmt.Errorf("secret expiry %q is not a length or a date: %s", s, ExpiryRule)
+		}
+		switch unit {
+		case "m", "mo", "month", "months":
+			e = Expiry{Months: n}
+		case "d", "day", "days":
+			e = Expiry{Days: n}
+		case "y", "year", "years":
+			e = Expiry{Months: 12 * n}
+		default:
+			return Expiry{}, fmt.Errorf("secret expiry %q has an unknown unit %q: %s", s, unit, ExpiryRule)
+		}
 	}
-	if e.Days > maxExpiryDays || e.Months > maxExpiryDays/31 {
-		return Expiry{}, fmt.Errorf("secret expiry %q is too far away; the Azure portal's furthest is 24 months", s)
+	end := e.End(now)
+	switch {
+	case end.Before(now.Add(MinExpiry)):
+		return Expiry{}, fmt.Errorf("secret expiry %q is too soon (status warns 60 days ahead): %s", s, ExpiryRule)
+	case end.After(now.AddDate(0, maxMonths, 1)):
+		return Expiry{}, fmt.Errorf("secret expiry %q is further than 24 months: %s", s, ExpiryRule)
 	}
 	return e, nil
 }

@@ -218,15 +218,10 @@ func runMatrixCase(t *testing.T, c matrixCase) (failedFirst bool) {
 	// Faults left unconsumed (a step that was never reached) must not hit the re-run.
 	h.az.Release()
 	h.amx.Release()
-	o := h.opts
-	o.Timeout = 5 * time.Second
-	st := steps.NewState(o)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	rn := &steps.Runner{Stages: steps.SetupFlow(o)}
-	if _, err := rn.Run(ctx, st); err != nil {
+	rerun := func(mod *steps.Options) { mod.Timeout = 5 * time.Second }
+	if _, err := h.run(rerun); err != nil {
 		// An unconsumed fault may fire once more; a third run must then converge.
-		if _, err2 := rn.Run(ctx, steps.NewState(o)); err2 != nil {
+		if _, err2 := h.run(rerun); err2 != nil {
 			t.Fatalf("re-run did not converge: %v; then %v\n%s", err, err2, h.log())
 		}
 	}
@@ -235,15 +230,13 @@ func runMatrixCase(t *testing.T, c matrixCase) (failedFirst bool) {
 }
 
 func runObserved(h *harness, observe func(*harness, steps.Event)) error {
-	st := steps.NewState(h.opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rn := &steps.Runner{Stages: steps.SetupFlow(h.opts)}
+	var obs func(steps.Event)
 	if observe != nil {
-		rn.Observe = func(e steps.Event) { observe(h, e) }
+		obs = func(e steps.Event) { observe(h, e) }
 	}
-	_, err := rn.Run(ctx, st)
-	return err
+	return steps.NewSession(h.opts).Run(ctx, steps.Request{Command: "setup"}, steps.Yes{}, obs).Err
 }
 
 // checkInvariants holds after any run, finished or not; converged adds what a

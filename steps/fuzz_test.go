@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -66,7 +67,7 @@ func FuzzOpenJournal(f *testing.F) {
 		}
 		e := j.Entry()
 		_ = j.StoredKeyID(e.AppID)
-		if err := j.RecordApp("app", "obj"); err != nil {
+		if err := j.RecordApp(&azure.Application{AppID: "app", ID: "obj"}); err != nil {
 			t.Fatalf("record after load: %v", err)
 		}
 		if err := j.BeginSecret("app", "appmixer-wizard x", time.Now()); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,40 +32,40 @@ func newHarness(t testing.TB, azOpts ...azuretest.Option) *harness {
 	return &harness{t: t, w: w, az: w.Az, amx: w.Amx, opts: w.Options(t.TempDir())}
 }
 
-// run walks the setup flow headless (every plan applied) with a fresh State,
-// as a new process would.
-func (h *harness) run(mod ...func(*steps.Options)) ([]steps.StepResult, *steps.State, error) {
+// run runs setup headless (every plan applied) in a new Session, as a new
+// process would.
+func (h *harness) run(mod ...func(*steps.Options)) (*steps.Outcome, error) {
 	h.t.Helper()
-	return h.walk(steps.SetupFlow, mod...)
+	return h.runCmd("setup", mod...)
 }
 
-// runFlow walks another flow (a lifecycle command) the same way.
-func (h *harness) runFlow(flow []steps.Stage, mod ...func(*steps.Options)) ([]steps.StepResult, *steps.State, error) {
+// runCmd runs a command of the table ("tenant on" with its word) the same way.
+func (h *harness) runCmd(command string, mod ...func(*steps.Options)) (*steps.Outcome, error) {
 	h.t.Helper()
-	return h.walk(func(steps.Options) []steps.Stage { return flow }, mod...)
+	return h.runWith(command, steps.Yes{}, mod...)
 }
 
-// walk applies the option changes, then runs the flow they call for.
-func (h *harness) walk(flow func(steps.Options) []steps.Stage, mod ...func(*steps.Options)) ([]steps.StepResult, *steps.State, error) {
+// runWith runs a command with the given prompter.
+func (h *harness) runWith(command string, p steps.Prompter, mod ...func(*steps.Options)) (*steps.Outcome, error) {
+	h.t.Helper()
 	o := h.opts
 	for _, m := range mod {
 		m(&o)
 	}
-	st := steps.NewState(o)
+	name, arg, _ := strings.Cut(command, " ")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	rn := &steps.Runner{Stages: flow(o), DryRun: o.DryRun}
-	res, err := rn.Run(ctx, st)
-	return res, st, err
+	out := steps.NewSession(o).Run(ctx, steps.Request{Command: name, Arg: arg}, p, nil)
+	return out, out.Err
 }
 
-func (h *harness) mustRun(mod ...func(*steps.Options)) *steps.State {
+func (h *harness) mustRun(mod ...func(*steps.Options)) *steps.Outcome {
 	h.t.Helper()
-	_, st, err := h.run(mod...)
+	out, err := h.run(mod...)
 	if err != nil {
 		h.t.Fatalf("run failed: %v", err)
 	}
-	return st
+	return out
 }
 
 // stored is Appmixer's appmixer:microsoft object as strings.

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,9 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/azure"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // Journal is the resume file: what runs created, so a run that died after
@@ -23,6 +27,9 @@ type Journal struct {
 	mu       sync.Mutex
 	file     journalFile
 	readOnly bool // dry run: remembers in memory, writes nothing
+	// Note says something a person should know about the file as it was read
+	// ("it was empty"); "" when nothing.
+	Note string
 }
 
 type journalFile struct {
@@ -34,6 +41,7 @@ type journalFile struct {
 type JournalEntry struct {
 	AppID       string          `json:"appId,omitempty"`
 	ObjectID    string          `json:"objectId,omitempty"`
+	AppCreated  time.Time       `json:"appCreated,omitzero"`   // when Graph created the app (replication is waited for a while after)
 	StoredKeyID string          `json:"storedKeyId,omitempty"` // the credential Appmixer holds
 	Pending     []PendingSecret `json:"pending,omitempty"`     // minted (or about to be), not yet stored
 	Updated     time.Time       `json:"updated"`
@@ -48,10 +56,6 @@ type PendingSecret struct {
 }
 
 const journalVersion = 1
-
-// recentlyCreated bounds how long Graph may take to replicate a new app
-// (DESIGN.md: seconds, sometimes minutes).
-const recentlyCreated = 10 * time.Minute
 
 // DefaultStateDir is where the journal lives unless --state-dir says otherwise.
 func DefaultStateDir() (string, error) {
@@ -70,6 +74,10 @@ func OpenJournal(dir, tenantID, api string) (*Journal, error) {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return nil, fmt.Errorf("read state file: %w", err)
+	case len(bytes.TrimSpace(data)) == 0:
+		// A file cut to nothing (a full disk, a crash mid-write by another
+		// tool) must not block every run: it knew nothing worth keeping.
+		j.Note = "the resume file " + j.path + " was empty; it is written afresh"
 	default:
 		if err := json.Unmarshal(data, &j.file); err != nil {
 			return nil, fmt.Errorf("state file %s is damaged (%v): move it aside and run again", j.path, err)
@@ -121,16 +129,28 @@ func (j *Journal) StoredKeyID(appID string) string {
 // RecordApp notes the app in use; unchanged, it writes nothing. Another app
 // makes the recorded stored key meaningless, but the pending secrets of the
 // previous app are kept: they are still leftovers to clean up there.
-func (j *Journal) RecordApp(appID, objectID string) error {
-	if e := j.Entry(); e.AppID == appID && e.ObjectID == objectID {
+func (j *Journal) RecordApp(app *azure.Application) error {
+	if e := j.Entry(); e.AppID == app.AppID && e.ObjectID == app.ID && e.AppCreated.Equal(app.CreatedDateTime) {
 		return nil
 	}
 	return j.update(func(e *JournalEntry) {
-		if e.AppID != appID {
+		if e.AppID != app.AppID {
 			e.StoredKeyID = ""
 		}
-		e.AppID, e.ObjectID = appID, objectID
+		e.AppID, e.ObjectID, e.AppCreated = app.AppID, app.ID, app.CreatedDateTime
 	})
+}
+
+// ForgetApp records that the setup has no app any more (torn down).
+func (j *Journal) ForgetApp() error {
+	return j.update(func(e *JournalEntry) { e.AppID, e.ObjectID, e.AppCreated, e.StoredKeyID = "", "", time.Time{}, "" })
+}
+
+// CreatedRecently reports whether the recorded app appID was created within
+// window before now (Graph may still be replicating it).
+func (j *Journal) CreatedRecently(appID string, now time.Time, window time.Duration) bool {
+	e := j.Entry()
+	return appID != "" && e.AppID == appID && !e.AppCreated.IsZero() && now.Sub(e.AppCreated) < window
 }
 
 // BeginSecret is written before addPassword, so a crash during the call leaves a trace.
@@ -216,8 +236,9 @@ func (j *Journal) save() error {
 	return nil
 }
 
-// openJournal loads the resume file once the tenant is known; a dry run writes
-// nothing, so it only reads.
+// openJournal loads the resume file once the tenant is known; a dry run or a
+// read-only command only reads it. A directory the run could not write is
+// found here, before any change is made.
 func openJournal(s *State) error {
 	if s.Journal != nil {
 		return nil
@@ -226,22 +247,37 @@ func openJournal(s *State) error {
 	if dir == "" {
 		d, err := DefaultStateDir()
 		if err != nil {
-			return err
+			return hint.Wrap(err, hint.Change(hint.StateDir, "choose a directory for the resume file"))
 		}
 		dir = d
 	}
-	j, err := OpenJournal(dir, s.TenantID, s.API)
+	j, err := OpenJournal(dir, s.tenant(), s.Signed.API)
 	if err != nil {
-		return err
+		return hint.Wrap(err, hint.Change(hint.StateDir, "choose another directory for the resume file, or move the damaged file aside"))
 	}
-	if s.Opts.DryRun {
-		j.readOnly = true
+	j.readOnly = !s.writes()
+	if !j.readOnly {
+		if err := j.checkWritable(); err != nil {
+			return hint.Wrap(err, hint.Change(hint.StateDir, "choose a directory this user can write"))
+		}
 	}
 	s.Journal = j
-	// An app an earlier run made minutes ago may still be replicating: let
-	// Graph calls addressing it wait out 404s as they would in the creating run.
-	if e := j.Entry(); e.AppID != "" && time.Since(e.Updated) < recentlyCreated {
-		s.Graph.ExpectReplication(e.AppID, e.ObjectID)
+	if j.Note != "" {
+		s.progress(Info{ID: IDRegisterApp, Title: "Resume file"}, j.Note)
 	}
 	return nil
+}
+
+// checkWritable makes sure the file can be written, before anything else is.
+func (j *Journal) checkWritable() error {
+	dir := filepath.Dir(j.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("the state directory %s cannot be created: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("the state directory %s is not writable: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -35,7 +36,7 @@ func (h *harness) setUpWithAnOldSecret() (azuretest.Application, string) {
 	h.t.Helper()
 	old := "Old8Q~a-secret-made-yesterday-0123456789abc"
 	app := h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", Tags: []string{steps.AppTag},
-		PasswordCredentials: []azuretest.PasswordCredential{{DisplayName: steps.SecretNamePrefix + " earlier", SecretText: &old}}})
+		PasswordCredentials: []azuretest.PasswordCredential{{DisplayName: steps.SecretNamePrefix + " 20261101-120000-abcdef", SecretText: &old}}})
 	h.amx.SetServiceConfig("appmixer:microsoft", map[string]any{"clientId": app.AppID, "clientSecret": old})
 	h.mustRun()
 	return app, old
@@ -55,7 +56,7 @@ func TestRotateStoresAProvenSecretThenRemovesOnlyOurOldOne(t *testing.T) {
 	app, before := assertSetUp(t, h)
 	oldKey := app.PasswordCredentials[0].KeyID
 	foreign := h.addForeignSecret(app.AppID)
-	if _, _, err := h.runFlow(steps.RotateFlow(false)); err != nil {
+	if _, err := h.runCmd("rotate-secret"); err != nil {
 		t.Fatal(err)
 	}
 	after := h.stored()
@@ -73,9 +74,8 @@ func TestRotateStoresAProvenSecretThenRemovesOnlyOurOldOne(t *testing.T) {
 		t.Fatalf("want the new secret and the portal's one, have %v (old %s, portal %s)", ids, oldKey, foreign)
 	}
 	// A status right after is clean, and a setup run keeps the new secret.
-	rep := &steps.StatusReport{}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil || rep.Err() != nil {
-		t.Fatalf("status after rotation: %v %v", err, rep.Err())
+	if out, _ := h.runCmd("status"); out.ExitErr() != nil {
+		t.Fatalf("status after rotation: %v", out.ExitErr())
 	}
 }
 
@@ -83,7 +83,7 @@ func TestRotateKeepOldKeepsTheOldSecretWorking(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun()
 	_, before := assertSetUp(t, h)
-	if _, _, err := h.runFlow(steps.RotateFlow(true)); err != nil {
+	if _, err := h.runCmd("rotate-secret", func(o *steps.Options) { o.KeepOld = true }); err != nil {
 		t.Fatal(err)
 	}
 	app := h.onlyApp()
@@ -103,9 +103,9 @@ func TestRotateWithTheAppmixerWriteFailingKeepsTheOldSecret(t *testing.T) {
 	h.mustRun()
 	app, before := assertSetUp(t, h)
 	h.amx.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Status: http.StatusServiceUnavailable, Times: 10}) // down, not a blip
-	_, _, err := h.runFlow(steps.RotateFlow(false))
-	if err == nil || !strings.Contains(err.Error(), "old secret") {
-		t.Fatalf("want an error that says the old secret is kept, got %v", err)
+	_, err := h.runCmd("rotate-secret")
+	if err == nil || !strings.Contains(err.Error(), "Appmixer keeps its secret") {
+		t.Fatalf("want an error that says Appmixer keeps its secret, got %v", err)
 	}
 	if strings.Contains(err.Error(), before["clientSecret"]) {
 		t.Fatal("the error leaks the secret")
@@ -129,7 +129,7 @@ func TestRotateWithALostAppmixerAnswerCompletes(t *testing.T) {
 	h.mustRun()
 	app, before := assertSetUp(t, h)
 	h.amx.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Status: http.StatusBadGateway, AfterApply: true, Times: 10})
-	if _, _, err := h.runFlow(steps.RotateFlow(false)); err != nil {
+	if _, err := h.runCmd("rotate-secret"); err != nil {
 		t.Fatal(err)
 	}
 	after := h.stored()
@@ -141,17 +141,24 @@ func TestRotateWithALostAppmixerAnswerCompletes(t *testing.T) {
 	}
 }
 
-// Entra ID never accepts the new secret in time: Appmixer gets the old one back.
-func TestRotateWithVerificationFailingPutsTheOldSecretBack(t *testing.T) {
+// Entra ID never accepts the new secret in time: the rotation stops before
+// Appmixer is touched, and the new secret is removed.
+func TestRotateWithTheNewSecretNeverAcceptedLeavesAppmixerAlone(t *testing.T) {
 	h := newHarness(t)
 	app, old := h.setUpWithAnOldSecret()
 	if h.stored()["clientSecret"] != old {
 		t.Fatal("setup replaced the working secret")
 	}
 	h.az.SetSecretPropagationDelay(time.Minute)
-	_, _, err := h.runFlow(steps.RotateFlow(false), func(o *steps.Options) { o.WaitTimeout = 300 * time.Millisecond })
-	if err == nil || !strings.Contains(err.Error(), "old, working secret back") {
-		t.Fatalf("want a verification error that says the old secret is back, got %v", err)
+	h.resetLogs()
+	_, err := h.runCmd("rotate-secret", func(o *steps.Options) { o.WaitTimeout = 300 * time.Millisecond })
+	if err == nil || !strings.Contains(err.Error(), "Appmixer was not changed") {
+		t.Fatalf("want an error that says Appmixer was not changed, got %v", err)
+	}
+	for _, r := range h.amx.Requests() {
+		if r.Write {
+			t.Fatalf("Appmixer was written although the new secret was never accepted: %s", r.Route)
+		}
 	}
 	if h.stored()["clientSecret"] != old || !h.az.SecretWorks(app.AppID, old) {
 		t.Fatal("Appmixer does not hold the old, working secret")
@@ -167,7 +174,7 @@ func TestRotateReplacesAnExpiredSecret(t *testing.T) {
 	h.mustRun()
 	app := h.onlyApp()
 	h.setSecretEnd(app.AppID, time.Now().Add(-time.Hour))
-	if _, _, err := h.runFlow(steps.RotateFlow(false)); err != nil {
+	if _, err := h.runCmd("rotate-secret"); err != nil {
 		t.Fatal(err)
 	}
 	if !h.az.SecretWorks(app.AppID, h.stored()["clientSecret"]) || len(h.onlyApp().PasswordCredentials) != 1 {
@@ -180,10 +187,11 @@ func TestRotateDryRunWritesNothing(t *testing.T) {
 	h.mustRun()
 	_, before := assertSetUp(t, h)
 	h.resetLogs()
-	res, _, err := h.runFlow(steps.RotateFlow(false), dryRun)
+	out, err := h.runCmd("rotate-secret", dryRun)
 	if err != nil {
 		t.Fatal(err)
 	}
+	res := out.Steps
 	h.writesNone("rotate-secret --dry-run")
 	planned := map[steps.ID]bool{}
 	for _, r := range res {
@@ -199,9 +207,9 @@ func TestRotateDryRunWritesNothing(t *testing.T) {
 
 func TestRotateWithoutASetupSaysRunSetup(t *testing.T) {
 	h := newHarness(t)
-	_, _, err := h.runFlow(steps.RotateFlow(false))
-	if err == nil || !strings.Contains(err.Error(), "run setup") {
-		t.Fatalf("want advice to run setup, got %v", err)
+	_, err := h.runCmd("rotate-secret")
+	if hn, _ := hint.Of(err); err == nil || hn.Command != "setup" {
+		t.Fatalf("want advice to run setup, got %v (%+v)", err, hn)
 	}
 	h.writesNone("rotate-secret without a setup")
 }
@@ -209,29 +217,31 @@ func TestRotateWithoutASetupSaysRunSetup(t *testing.T) {
 // quitAt applies every plan until the step with the given ID, and quits there.
 type quitAt steps.ID
 
-func (q quitAt) Confirm(_ context.Context, info steps.Info, _ steps.Plan) (steps.Decision, error) {
-	if info.ID == steps.ID(q) {
+func (q quitAt) Confirm(_ context.Context, qu steps.Question) (steps.Decision, error) {
+	if qu.Step.ID == steps.ID(q) {
 		return steps.Quit, nil
 	}
 	return steps.Apply, nil
 }
+func (quitAt) Choose(ctx context.Context, m steps.Menu) (steps.MenuItem, error) {
+	return steps.Yes{}.Choose(ctx, m)
+}
+func (quitAt) Setup(ctx context.Context, o steps.Options) (steps.Options, error) { return o, nil }
 
 // A rotation quit after it made its new secret leaves that secret unused; the
-// next rotation removes it with the old one (the journal names it), even
-// though storing the new secret empties the journal's list first.
+// next rotation removes it with the old one, even though storing the new
+// secret empties the resume file's list first.
 func TestRotateAfterAStoppedRotationRemovesItsUnusedSecret(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun()
 	app, _ := assertSetUp(t, h)
-	st := steps.NewState(h.opts)
-	rn := &steps.Runner{Stages: steps.RotateFlow(false), Prompt: quitAt(steps.IDStoreInAppmixer)}
-	if _, err := rn.Run(context.Background(), st); !errors.Is(err, steps.ErrQuit) {
+	if _, err := h.runWith("rotate-secret", quitAt(steps.IDStoreInAppmixer)); !errors.Is(err, steps.ErrQuit) {
 		t.Fatalf("want a quit at Store in Appmixer, got %v", err)
 	}
 	if n := len(h.onlyApp().PasswordCredentials); n != 2 {
 		t.Fatalf("want the old and the unused new secret, have %d", n)
 	}
-	if _, _, err := h.runFlow(steps.RotateFlow(false)); err != nil {
+	if _, err := h.runCmd("rotate-secret"); err != nil {
 		t.Fatal(err)
 	}
 	after := h.onlyApp()
@@ -240,27 +250,25 @@ func TestRotateAfterAStoppedRotationRemovesItsUnusedSecret(t *testing.T) {
 	}
 }
 
-// A retry (the TUI's r) after a rotation rolled back its failed verification
-// still removes the unused secret an earlier, stopped rotation left: the
-// rollback empties the journal's list, the rotation remembers it.
-func TestRotateRetryAfterARollbackStillRemovesLeftovers(t *testing.T) {
+// A retry (the TUI's r) after a rotation whose new secret was never accepted
+// still removes the unused secret an earlier, stopped rotation left.
+func TestRotateRetryStillRemovesLeftovers(t *testing.T) {
 	h := newHarness(t)
 	app, _ := h.setUpWithAnOldSecret()
-	quit := &steps.Runner{Stages: steps.RotateFlow(false), Prompt: quitAt(steps.IDStoreInAppmixer)}
-	if _, err := quit.Run(context.Background(), steps.NewState(h.opts)); !errors.Is(err, steps.ErrQuit) {
+	if _, err := h.runWith("rotate-secret", quitAt(steps.IDStoreInAppmixer)); !errors.Is(err, steps.ErrQuit) {
 		t.Fatalf("want a quit, got %v", err)
 	}
-	h.az.SetSecretPropagationDelay(time.Minute) // the next verification times out
+	h.az.SetSecretPropagationDelay(time.Minute) // the next proof times out
 	o := h.opts
 	o.WaitTimeout = 300 * time.Millisecond
-	st := steps.NewState(o)
-	rn := &steps.Runner{Stages: steps.RotateFlow(false)}
-	if _, err := rn.Run(context.Background(), st); err == nil || !strings.Contains(err.Error(), "old, working secret back") {
-		t.Fatalf("want the rolled-back verification, got %v", err)
+	se := steps.NewSession(o)
+	ctx := context.Background()
+	if out := se.Run(ctx, steps.Request{Command: "rotate-secret"}, steps.Yes{}, nil); out.Err == nil || !strings.Contains(out.Err.Error(), "not changed") {
+		t.Fatalf("want the unaccepted secret to stop the rotation, got %v", out.Err)
 	}
 	h.az.SetSecretPropagationDelay(0)
-	if _, err := rn.Run(context.Background(), st); err != nil { // the retry: same flow, same state
-		t.Fatalf("retry: %v", err)
+	if out := se.Run(ctx, steps.Request{Retry: true}, steps.Yes{}, nil); out.Err != nil { // the retry: same flow, same state
+		t.Fatalf("retry: %v", out.Err)
 	}
 	after := h.onlyApp()
 	if len(after.PasswordCredentials) != 1 || !h.az.SecretWorks(app.AppID, h.stored()["clientSecret"]) {

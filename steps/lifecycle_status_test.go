@@ -16,8 +16,9 @@ func TestStatusOfAHealthySetupPassesAndWritesNothing(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun()
 	h.resetLogs()
-	rep := &steps.StatusReport{}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+	out, err := h.runCmd("status")
+	rep := out.Status
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := rep.Err(); err != nil {
@@ -52,15 +53,16 @@ func TestStatusOnAnExpiredSecretFailsAndSaysSo(t *testing.T) {
 	})
 	h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"clientId": app.AppID, "clientSecret": secret})
 	h.resetLogs()
-	rep := &steps.StatusReport{}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+	out, err := h.runCmd("status")
+	rep := out.Status
+	if err != nil {
 		t.Fatal(err) // the run itself works; the report carries the verdict
 	}
-	err := rep.Err()
+	err = rep.Err()
 	if err == nil || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("want a failure that says expired, got %v\n%+v", err, rep.Checks)
 	}
-	if c := checkByName(rep, "Secret expiry"); c.Level != steps.StatusFail || !strings.Contains(c.Detail, past.Format("2006-01-02")) || !strings.Contains(c.Detail, "rotate-secret") {
+	if c := checkByName(rep, "Secret expiry"); c.Level != steps.StatusFail || !strings.Contains(c.Detail, past.Format("2006-01-02")) || c.Fix != "rotate-secret" {
 		t.Fatalf("secret expiry check: %+v", c)
 	}
 	if c := checkByName(rep, "Secret works"); c.Level != steps.StatusFail {
@@ -79,8 +81,9 @@ func TestStatusWarnsWhenTheSecretExpiresWithin60Days(t *testing.T) {
 	h.mustRun()
 	app := h.onlyApp()
 	h.setSecretEnd(app.AppID, time.Now().Add(20*24*time.Hour))
-	rep := &steps.StatusReport{}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+	out, err := h.runCmd("status")
+	rep := out.Status
+	if err != nil {
 		t.Fatal(err)
 	}
 	fails, warns := rep.Counts()
@@ -106,8 +109,9 @@ func TestStatusReportsDriftWithoutRepairingIt(t *testing.T) {
 			func(r azuretest.ResourceAccess) bool { return r.ID == "7427e0e9-2fba-42fe-b0c0-848c9e6a8182" }) // offline_access
 	})
 	h.resetLogs()
-	rep := &steps.StatusReport{}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+	out, err := h.runCmd("status")
+	rep := out.Status
+	if err != nil {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]string{"Redirect URIs": "picker", "Implicit grant": "ID tokens", "API permissions": "offline_access"} {
@@ -123,14 +127,15 @@ func TestStatusReportsDriftWithoutRepairingIt(t *testing.T) {
 
 func TestStatusWithoutASetupSaysRunSetup(t *testing.T) {
 	h := newHarness(t)
-	rep := &steps.StatusReport{}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+	out, err := h.runCmd("status")
+	rep := out.Status
+	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Err() == nil {
 		t.Fatal("status passed with nothing set up")
 	}
-	if c := checkByName(rep, "Appmixer configuration"); c.Level != steps.StatusFail || !strings.Contains(c.Detail, "run setup") {
+	if c := checkByName(rep, "Appmixer configuration"); c.Level != steps.StatusFail || c.Fix != "setup" {
 		t.Fatalf("want advice to run setup, got %+v", c)
 	}
 	h.writesNone("status")
@@ -148,11 +153,12 @@ func TestStatusFailsSingleTenantWithoutTheTenantField(t *testing.T) {
 		}
 	}
 	h.amx.SetServiceConfig(appmixer.ServiceID, raw)
-	rep := &steps.StatusReport{}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+	out, err := h.runCmd("status")
+	rep := out.Status
+	if err != nil {
 		t.Fatal(err)
 	}
-	if c := checkByName(rep, "Tenant field"); c.Level != steps.StatusFail || !strings.Contains(c.Detail, "tenant on") {
+	if c := checkByName(rep, "Tenant field"); c.Level != steps.StatusFail || c.Fix != "tenant on" {
 		t.Fatalf("tenant field: %+v", c)
 	}
 	// status adopts the app's audience: single-tenant is not itself drift.
@@ -175,8 +181,9 @@ func TestStatusWithoutRightsToReadGrantsStillReports(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun()
 	h.az.AddFault(azuretest.Fault{Route: "GET /v1.0/oauth2PermissionGrants", Status: http.StatusForbidden, Times: 10})
-	rep := &steps.StatusReport{}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+	out, err := h.runCmd("status")
+	rep := out.Status
+	if err != nil {
 		t.Fatalf("status stopped on the 403: %v", err)
 	}
 	if err := rep.Err(); err != nil {

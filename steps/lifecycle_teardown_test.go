@@ -12,7 +12,7 @@ func TestTeardownRemovesTheAppAndOurKeysOnly(t *testing.T) {
 	h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me", "callbackUrl": h.amx.URL + "/auth/microsoft/callback"})
 	h.mustRun(func(o *steps.Options) { o.TenantField = steps.TenantFieldOn })
 	app := h.onlyApp()
-	if _, _, err := h.runFlow(steps.TeardownFlow()); err != nil {
+	if _, err := h.runCmd("teardown"); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(h.az.Applications()); n != 0 {
@@ -29,7 +29,7 @@ func TestTeardownRemovesTheAppAndOurKeysOnly(t *testing.T) {
 	}
 	// Again: nothing left to do, nothing written.
 	h.resetLogs()
-	if _, _, err := h.runFlow(steps.TeardownFlow()); err != nil {
+	if _, err := h.runCmd("teardown"); err != nil {
 		t.Fatalf("a second teardown: %v", err)
 	}
 	h.writesNone("a second teardown")
@@ -38,7 +38,7 @@ func TestTeardownRemovesTheAppAndOurKeysOnly(t *testing.T) {
 func TestTeardownDeletesTheConfigWhenNothingElseRemains(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun()
-	if _, _, err := h.runFlow(steps.TeardownFlow()); err != nil {
+	if _, err := h.runCmd("teardown"); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := h.amx.ServiceConfig(appmixer.ServiceID); ok {
@@ -50,18 +50,20 @@ func TestTeardownDryRunWritesNothingAndNamesTheApp(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun(func(o *steps.Options) { o.AppName = "Appmixer Trial" })
 	h.resetLogs()
-	res, _, err := h.runFlow(steps.TeardownFlow(), dryRun)
+	out, err := h.runCmd("teardown", dryRun)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.writesNone("teardown --dry-run")
-	var plan steps.Plan
-	for _, r := range res {
-		if r.Step.ID == steps.IDDeleteApp {
-			plan = steps.Plan{Changes: r.Changes}
+	got := ""
+	for _, r := range out.Steps {
+		for _, c := range r.Changes {
+			if r.Step.ID == steps.IDDeleteApp && c.Subject == steps.SubjectApp && c.Kind == steps.Remove {
+				got = c.Name
+			}
 		}
 	}
-	if got := steps.DeleteAppName(plan); got != "Appmixer Trial" {
+	if got != "Appmixer Trial" {
 		t.Fatalf("the plan names %q, want the app's name for the TUI to confirm", got)
 	}
 	if len(h.az.Applications()) != 1 || h.stored()["clientId"] == "" {
@@ -76,7 +78,7 @@ func TestTeardownOfAnotherAppKeepsAppmixersKeys(t *testing.T) {
 	inUse := h.onlyApp()
 	_, before := assertSetUp(t, h)
 	spare := h.az.SeedApplication(azureApp("Spare"))
-	if _, _, err := h.runFlow(steps.TeardownFlow(), func(o *steps.Options) { o.AppID = spare.AppID }); err != nil {
+	if _, err := h.runCmd("teardown", func(o *steps.Options) { o.AppID = spare.AppID }); err != nil {
 		t.Fatal(err)
 	}
 	if apps := h.az.Applications(); len(apps) != 1 || apps[0].AppID != inUse.AppID {

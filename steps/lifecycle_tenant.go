@@ -2,42 +2,27 @@ package steps
 
 import (
 	"context"
-	"errors"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // TenantFlow is `tenant on|off` (Options.TenantField): it sets or removes
 // microsoftTenant, keeping every other key. The app is read when Appmixer
 // names one, so a single-tenant app's field is never turned off.
-func TenantFlow() []Stage {
-	return []Stage{
-		{SignInAzure{}, SignInAppmixer{}},
-		{FindSetup{Optional: true}},
-		{TenantSwitch{}},
-	}
+func TenantFlow(Options) []Stage {
+	return []Stage{{FindSetup{Optional: true}}, {TenantSwitch{}}}
 }
 
 // TenantSwitch is TenantFieldStep with a guard for single-tenant apps.
-type TenantSwitch struct{}
-
-func (TenantSwitch) Info() Info { return TenantFieldStep{}.Info() }
+type TenantSwitch struct{ TenantFieldStep }
 
 func (TenantSwitch) Check(ctx context.Context, s *State) error {
 	if s.Opts.TenantField == TenantFieldKeep {
-		return errors.New("say on or off: `tenant on` or `tenant off`")
+		return hint.New("the tenant command needs on or off", hint.Hint{Text: "say tenant on or tenant off"})
 	}
-	if s.Opts.TenantField == TenantFieldOff && s.App != nil && s.App.SignInAudience == "AzureADMyOrg" {
-		return errors.New("the app is single-tenant, which cannot use Microsoft's common endpoint, so the Tenant field must stay on: run setup --audience multi-tenant first if you want it off")
+	if s.Opts.TenantField == TenantFieldOff && s.Found.App != nil && s.Found.App.SignInAudience == "AzureADMyOrg" {
+		return hint.New("the app is single-tenant, which cannot use Microsoft's common endpoint, so the Tenant field must stay on",
+			hint.Hint{Command: "setup", Input: hint.Audience, Value: "multi-tenant", Text: "make the app multi-tenant first if the field should go"})
 	}
-	return TenantFieldStep{}.Check(ctx, s)
+	return nil
 }
-
-func (TenantSwitch) Plan(s *State) Plan { return TenantFieldStep{}.Plan(s) }
-
-func (TenantSwitch) Apply(ctx context.Context, s *State) ([]Change, error) {
-	return TenantFieldStep{}.Apply(ctx, s)
-}
-
-func (TenantSwitch) Project(s *State) { TenantFieldStep{}.Project(s) }
-
-// TenantFieldIsOn reports whether Appmixer's microsoftTenant is on, read the way the connector reads it.
-func (s *State) TenantFieldIsOn() bool { return tenantFieldOn(s.Config) }

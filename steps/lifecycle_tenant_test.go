@@ -8,16 +8,12 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
-func tenantField(f steps.TenantField) func(*steps.Options) {
-	return func(o *steps.Options) { o.TenantField = f }
-}
-
 func TestTenantOnThenOffKeepsEveryOtherKey(t *testing.T) {
 	h := newHarness(t)
 	h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
 	h.mustRun()
 	_, before := assertSetUp(t, h)
-	_, st, err := h.runFlow(steps.TenantFlow(), tenantField(steps.TenantFieldOn))
+	out, err := h.runCmd("tenant on")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,10 +21,10 @@ func TestTenantOnThenOffKeepsEveryOtherKey(t *testing.T) {
 	if cfg["microsoftTenant"] != "true" || cfg["customerKey"] != "keep me" || cfg["clientSecret"] != before["clientSecret"] {
 		t.Fatalf("after tenant on: %v", cfg.Masked())
 	}
-	if !st.TenantFieldIsOn() || st.TenantID != h.az.TenantID {
+	if !out.Summary.TenantField || out.Summary.TenantID != h.az.TenantID || !strings.Contains(strings.Join(out.Report.Lines, " "), h.az.TenantID) {
 		t.Fatal("the run does not know the tenant ID users should type")
 	}
-	if _, _, err := h.runFlow(steps.TenantFlow(), tenantField(steps.TenantFieldOff)); err != nil {
+	if _, err := h.runCmd("tenant off"); err != nil {
 		t.Fatal(err)
 	}
 	cfg = h.stored()
@@ -41,7 +37,7 @@ func TestTenantOffIsRefusedForASingleTenantApp(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun(func(o *steps.Options) { o.Audience = "single-tenant" })
 	h.resetLogs()
-	_, _, err := h.runFlow(steps.TenantFlow(), tenantField(steps.TenantFieldOff))
+	_, err := h.runCmd("tenant off")
 	if err == nil || !strings.Contains(err.Error(), "single-tenant") {
 		t.Fatalf("want a refusal naming single-tenant, got %v", err)
 	}
@@ -55,7 +51,8 @@ func TestTenantDryRunWritesNothing(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun()
 	h.resetLogs()
-	res, _, err := h.runFlow(steps.TenantFlow(), tenantField(steps.TenantFieldOn), dryRun)
+	out, err := h.runCmd("tenant on", dryRun)
+	res := out.Steps
 	if err != nil {
 		t.Fatal(err)
 	}

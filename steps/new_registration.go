@@ -7,10 +7,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // withNewApp is what a dry run says of the settings the new app would be
@@ -19,12 +21,14 @@ const withNewApp = "set when the app is created (see Register the app)"
 
 // RegisterApp replaces "App registrations → + New registration" (name and
 // supported account types). On a fresh setup it creates the whole app in one
-// POST, redirect URIs and permissions included, so steps 4 and 5 find nothing left.
+// request, redirect URIs and permissions included, so the next two steps find
+// nothing left to do.
 type RegisterApp struct{}
 
 func (RegisterApp) Info() Info {
 	return Info{ID: IDRegisterApp, Title: "Register the app", Screen: "Azure portal → App registrations → + New registration",
-		About: "Finds the app registration Appmixer uses, or registers a new one with its name and supported account types."}
+		About:    "Finds the app registration Appmixer uses, or registers a new one with its name and supported account types.",
+		Checking: "Looking for the app registration"}
 }
 
 // Check finds the app and loads Graph's permission catalogue side by side.
@@ -34,8 +38,8 @@ func (RegisterApp) Check(ctx context.Context, s *State) error {
 	}
 	var catErr, findErr error
 	var wg sync.WaitGroup
-	if s.Catalogue == nil {
-		wg.Go(func() { s.Catalogue, catErr = s.Graph.LoadCatalogue(ctx) })
+	if s.Found.Catalogue == nil {
+		wg.Go(func() { s.Found.Catalogue, catErr = s.graph().LoadCatalogue(ctx) })
 	}
 	var app *azure.Application
 	wg.Go(func() { app, findErr = findApp(ctx, s) })
@@ -44,31 +48,33 @@ func (RegisterApp) Check(ctx context.Context, s *State) error {
 		return err
 	}
 	if _, err := wantedScopes(s); err != nil {
-		return err
+		return hint.Wrap(err, hint.Change(hint.Permissions, "give Microsoft Graph delegated permission names"))
 	}
-	if app != nil {
-		s.App = app
-		return s.Journal.RecordApp(app.AppID, app.ID) // its leftovers are cleaned up next time
+	if app == nil {
+		return nil
 	}
-	return nil
+	s.Found.App = app
+	return s.Journal.RecordApp(app) // its leftovers are cleaned up next time
 }
 
-// findApp: --app-id, else the app Appmixer already uses, else by name (tagged first).
-// Two or more candidates stop the run: creating another would make a duplicate.
+// findApp: --app-id, else the app Appmixer already uses, else by name (tagged
+// first), else the app an earlier run recorded. Two or more candidates stop
+// the run: creating another would make a duplicate.
 func findApp(ctx context.Context, s *State) (*azure.Application, error) {
-	if s.App != nil && !s.AppProjected {
-		return s.App, nil
+	if s.appReal() {
+		return s.Found.App, nil
 	}
 	if s.Opts.AppID != "" {
 		return namedApp(ctx, s)
 	}
 	// The app Appmixer uses comes first, whatever its name: status and
-	// rotate-secret act on it too. One lookup, as the name search would be.
-	stored := s.Config["clientId"]
-	if app, err := firstApp(ctx, s, stored); app != nil || err != nil {
-		return app, err
+	// rotate-secret act on it too.
+	if id := s.config()["clientId"]; id != "" {
+		if app, _, err := lookupApp(ctx, s, RegisterApp{}.Info(), id, false); app != nil || err != nil {
+			return app, err
+		}
 	}
-	apps, err := s.Graph.FindApplications(ctx, azure.AppFilter{DisplayName: s.Opts.AppName})
+	apps, err := s.graph().FindApplications(ctx, azure.AppFilter{DisplayName: s.Opts.AppName})
 	if err != nil {
 		return nil, err
 	}
@@ -78,127 +84,137 @@ func findApp(ctx context.Context, s *State) (*azure.Application, error) {
 	}
 	switch len(apps) {
 	case 0:
-		return firstApp(ctx, s, s.Journal.AppID())
+		if id := s.Journal.AppID(); id != "" {
+			app, _, err := lookupApp(ctx, s, RegisterApp{}.Info(), id, false)
+			return app, err
+		}
+		return nil, nil
 	case 1:
+		markYoung(s, &apps[0])
 		return &apps[0], nil
 	}
 	ids := make([]string, len(apps))
 	for i, a := range apps {
 		ids[i] = a.AppID
 	}
-	return nil, fmt.Errorf("%d app registrations are named %q (client IDs %s): choose one with --app-id", len(apps), s.Opts.AppName, strings.Join(ids, ", "))
+	return nil, hint.Errorf(hint.Change(hint.AppID, "choose one of them by its client ID"),
+		"%d app registrations are named %q (client IDs %s)", len(apps), s.Opts.AppName, strings.Join(ids, ", "))
 }
 
 func (RegisterApp) Plan(s *State) Plan {
-	if s.App == nil {
+	if s.Found.App == nil {
 		return freshPlan(s)
 	}
-	p := Plan{Found: []string{"found " + describeApp(s.App)}}
-	if want := wantedAudience(s); s.App.SignInAudience != want {
-		p.Changes = append(p.Changes, audienceChange(s.App.SignInAudience, want))
+	app := s.Found.App
+	p := Plan{Found: []string{"found " + describeApp(app)}}
+	if want := wantedAudience(s); app.SignInAudience != want {
+		p.Changes = append(p.Changes, Change{Kind: Update, Subject: SubjectAudience, Before: app.SignInAudience, After: want})
 	}
-	if !slices.Contains(s.App.Tags, AppTag) {
-		p.Changes = append(p.Changes, Change{What: "tag (so later runs find this app)", After: AppTag})
+	if !slices.Contains(app.Tags, AppTag) {
+		p.Changes = append(p.Changes, Change{Kind: Add, Subject: SubjectTag, After: AppTag})
 	}
 	return p
 }
 
-// freshPlan lists everything the single upsert of the app will set.
+// freshPlan lists everything the single upsert of the app sets.
 func freshPlan(s *State) Plan {
 	p := Plan{Found: []string{fmt.Sprintf("no app registration named %q", s.Opts.AppName)}}
 	aud := wantedAudience(s)
 	p.Changes = append(p.Changes,
-		Change{What: "app registration", After: s.Opts.AppName},
-		Change{What: "supported account types", After: labelOr(aud)})
+		Change{Kind: Add, Subject: SubjectApp, Name: s.Opts.AppName},
+		Change{Kind: Add, Subject: SubjectAudience, After: aud})
 	p.Changes = append(p.Changes, redirectChanges(s, nil)...)
 	if scopes, err := wantedScopes(s); err == nil {
-		p.Changes = append(p.Changes, scopeChanges(s, scopes)...)
+		p.Changes = append(p.Changes, permissionChanges(s, nil, scopes)...)
 	}
+	p.Changes = append(p.Changes, Change{Kind: Add, Subject: SubjectTag, After: AppTag})
 	if aud == "AzureADMyOrg" {
-		p.Notes = append(p.Notes, "A single-tenant app cannot use Microsoft's common endpoint: the tenant field will be turned on and users enter tenant ID "+s.TenantID+".")
+		p.Notes = append(p.Notes, "A single-tenant app cannot use Microsoft's common endpoint: the tenant field will be turned on and users enter tenant ID "+s.tenant()+".")
 	}
+	p.Notes = append(p.Notes, addedScopesNote(s)...)
 	return p
 }
 
-func (RegisterApp) Apply(ctx context.Context, s *State) ([]Change, error) {
-	if s.App == nil {
-		want, err := newApplication(s)
+func (RegisterApp) Apply(ctx context.Context, s *State, p Plan) ([]Change, error) {
+	if p.Has(SubjectApp, Add) {
+		want := applyToApp(azure.Application{Notes: "Created by the Appmixer Microsoft connector setup wizard for Appmixer at " + s.Signed.API}, p.Changes)
+		app, err := upsertApp(ctx, s, want)
 		if err != nil {
 			return nil, err
 		}
-		// An upsert under a name derived from this setup: if the answer is lost
-		// (here, or in a run that died), repeating it finds the same app.
-		app, _, err := s.Graph.UpsertApplication(ctx, uniqueName(s), want)
-		if err != nil {
-			return nil, err
-		}
-		s.App = app
-		s.SPChecked = true // a new app has no service principal yet: no need to ask
-		return freshPlan(s).Changes, s.Journal.RecordApp(app.AppID, app.ID)
+		s.Found.App = app
+		s.Found.SP, s.Found.SPChecked = nil, true // a new app has no service principal yet: no need to ask
+		return p.Changes, s.Journal.RecordApp(app)
 	}
-	plan := RegisterApp{}.Plan(s)
-	aud := wantedAudience(s)
+	next := applyToApp(*s.Found.App, p.Changes)
 	patch := azure.ApplicationPatch{}
-	if s.App.SignInAudience != aud {
-		patch.SignInAudience = &aud
-		patch.API = wantedAPI(aud)
+	if p.Has(SubjectAudience) {
+		patch.SignInAudience = &next.SignInAudience
+		patch.API = wantedAPI(next.SignInAudience)
 	}
-	if !slices.Contains(s.App.Tags, AppTag) {
-		patch.Tags = append(slices.Clone(s.App.Tags), AppTag)
+	if p.Has(SubjectTag) {
+		patch.Tags = next.Tags
 	}
-	if err := s.Graph.UpdateApplication(ctx, s.App.ID, patch); err != nil {
+	if err := s.graph().UpdateApplication(ctx, s.Found.App.ID, patch); err != nil {
 		return nil, err
 	}
-	s.App.SignInAudience = aud
-	if patch.API != nil {
-		s.App.API = patch.API
-	}
-	if patch.Tags != nil {
-		s.App.Tags = patch.Tags
-	}
-	return plan.Changes, nil
+	*s.Found.App = next
+	return p.Changes, nil
 }
 
-// Project stands in the app a dry run would create.
-func (RegisterApp) Project(s *State) {
-	if s.App != nil {
-		s.App.SignInAudience = wantedAudience(s)
-		return
-	}
-	if want, err := newApplication(s); err == nil {
-		s.App, s.AppProjected = &want, true
-		s.SPChecked = true
-	}
-}
+// maxNameGenerations bounds the uniqueNames tried past ones held by deleted apps.
+const maxNameGenerations = 10
 
-// firstApp returns the first of appIDs that is an app registration in the
-// tenant; none (nil, nil) when every one is gone.
-func firstApp(ctx context.Context, s *State, appIDs ...string) (*azure.Application, error) {
-	for _, id := range appIDs {
-		if id == "" {
-			continue
-		}
-		app, err := s.Graph.GetApplicationByAppID(ctx, id)
-		if !azure.IsNotFound(err) {
+// upsertApp creates the app with Graph's upsert under a uniqueName derived
+// from this setup, so a lost answer (here, or in a run that died) is found
+// again, never duplicated. A deleted app keeps its uniqueName while it sits in
+// the deleted items (restorable for 30 days): then the next generation of
+// the name is tried, in a fixed order, so a repeat still lands on the same app.
+func upsertApp(ctx context.Context, s *State, want azure.Application) (*azure.Application, error) {
+	for gen := 0; ; gen++ {
+		app, _, err := s.graph().UpsertApplication(ctx, uniqueName(s, gen), want)
+		if !azure.IsUniqueNameTaken(err) || gen == maxNameGenerations {
 			return app, err
 		}
+		s.progress(RegisterApp{}.Info(), "a deleted app registration still holds this setup's name: using the next one")
 	}
-	return nil, nil
+}
+
+// uniqueName is the app's client-chosen key (Graph's application upsert): the
+// same for every run that sets up this app name for this Appmixer.
+func uniqueName(s *State, gen int) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimRight(s.Signed.API, "/")) + "\n" + s.Opts.AppName))
+	name := AppTag + "-" + hex.EncodeToString(sum[:8])
+	if gen > 0 {
+		name += "-" + strconv.Itoa(gen+1)
+	}
+	return name
+}
+
+// Project stands in the app a dry run would create, or the changed one.
+func (RegisterApp) Project(s *State, p Plan) {
+	base := azure.Application{}
+	if s.Found.App != nil {
+		base = *s.Found.App
+	}
+	next := applyToApp(base, p.Changes)
+	s.Found.App = &next
+	if p.Has(SubjectApp, Add) {
+		s.Made.AppProjected = true
+		s.Found.SPChecked = true
+	}
 }
 
 // namedApp is the app --app-id names; that it is missing is an error, since
 // the person asked for it.
 func namedApp(ctx context.Context, s *State) (*azure.Application, error) {
-	app, err := s.Graph.GetApplicationByAppID(ctx, s.Opts.AppID)
+	app, err := s.graph().GetApplicationByAppID(ctx, s.Opts.AppID)
 	if azure.IsNotFound(err) {
-		return nil, fmt.Errorf("no app registration with client ID %s in tenant %s: check --app-id (or leave it out)", s.Opts.AppID, s.TenantID)
+		return nil, hint.Errorf(hint.Change(hint.AppID, "give the client ID of an app registration in this tenant, or leave it out"),
+			"no app registration with client ID %s in tenant %s", s.Opts.AppID, s.tenant())
+	}
+	if err == nil {
+		markYoung(s, app)
 	}
 	return app, err
-}
-
-// uniqueName is the app's client-chosen key (Graph's application upsert): the
-// same for every run that sets up this app name for this Appmixer.
-func uniqueName(s *State) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimRight(s.API, "/")) + "\n" + s.Opts.AppName))
-	return AppTag + "-" + hex.EncodeToString(sum[:8])
 }

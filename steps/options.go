@@ -5,11 +5,29 @@ import (
 	"time"
 )
 
-// Audience values accepted by --audience, mapped to Graph's signInAudience.
+// Audiences are the --audience values, mapped to Graph's signInAudience.
 var Audiences = map[string]string{
 	"single-tenant":             "AzureADMyOrg",
 	"multi-tenant":              "AzureADMultipleOrgs",
 	"multi-tenant-and-personal": "AzureADandPersonalMicrosoftAccount",
+}
+
+// audienceLabels say in plain words who can sign in, as the portal's radio buttons do.
+var audienceLabels = map[string]string{
+	"AzureADMyOrg":                       "accounts in this organizational directory only (single tenant)",
+	"AzureADMultipleOrgs":                "accounts in any organizational directory (multitenant)",
+	"AzureADandPersonalMicrosoftAccount": "accounts in any organizational directory and personal Microsoft accounts",
+}
+
+// AudienceLabel is Graph's signInAudience (or an --audience value) in words.
+func AudienceLabel(aud string) string {
+	if v, ok := Audiences[aud]; ok {
+		aud = v
+	}
+	if l, ok := audienceLabels[aud]; ok {
+		return l
+	}
+	return aud
 }
 
 // TenantField is the wanted state of Appmixer's microsoftTenant key.
@@ -38,7 +56,6 @@ type Options struct {
 	AuthorityHost string
 	GraphURL      string
 	AzureHTTP     *http.Client
-	OnDeviceCode  func(DeviceCode)
 
 	// The app
 	AppName      string
@@ -48,6 +65,7 @@ type Options struct {
 	SecretExpiry Expiry // zero = DefaultExpiry (24 months)
 	TenantField  TenantField
 	AdminConsent bool
+	KeepOld      bool // rotate-secret: keep the old secrets this program made
 
 	// Run
 	DryRun      bool
@@ -55,6 +73,29 @@ type Options struct {
 	Timeout     time.Duration // per network request; 0 = 30s
 	WaitTimeout time.Duration // replication / secret propagation; 0 = 2m
 	Now         func() time.Time
+}
+
+// withDefaults fills the empty options.
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.WaitTimeout == 0 {
+		o.WaitTimeout = 2 * time.Minute
+	}
+	if o.AppName == "" {
+		o.AppName = DefaultAppName
+	}
+	if o.Audience == "" {
+		o.Audience = DefaultAudience
+	}
+	if o.Permissions == "" {
+		o.Permissions = DefaultPermissions
+	}
+	return o
 }
 
 // DeviceCode is what the person types at the verification URL.
@@ -71,6 +112,5 @@ const (
 	DefaultAudience    = "multi-tenant-and-personal"
 	DefaultPermissions = "documented"
 	AppTag             = "appmixer-msconnector-wizard"
-	SecretNamePrefix   = "appmixer-wizard"
 	KeepSecretMinimum  = 30 * 24 * time.Hour
 )

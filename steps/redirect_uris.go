@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"slices"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 )
@@ -14,46 +13,32 @@ type RedirectURIs struct{}
 
 func (RedirectURIs) Info() Info {
 	return Info{ID: IDRedirectURIs, Title: "Redirect URIs", Screen: "Azure portal → Authentication → Web redirect URIs + implicit grant",
-		About: "Adds Appmixer's OAuth callback and the OneDrive file picker as Web redirect URIs, with access and ID tokens for the picker."}
+		About:    "Adds Appmixer's OAuth callback and the OneDrive file picker as Web redirect URIs, with access and ID tokens for the picker.",
+		Checking: "Reading the app's redirect URIs"}
 }
 
-func (RedirectURIs) Check(context.Context, *State) error { return nil } // the app was read by step 3
+func (RedirectURIs) Check(context.Context, *State) error { return nil } // the app was read by Register the app
 
 func (RedirectURIs) Plan(s *State) Plan {
-	if s.AppProjected {
+	if s.Made.AppProjected {
 		return Plan{Found: []string{withNewApp}}
 	}
-	p := Plan{Changes: redirectChanges(s, s.App)}
-	if s.App != nil && s.App.Web != nil {
-		p.Found = append(p.Found, s.App.Web.RedirectURIs...)
+	p := Plan{Changes: redirectChanges(s, s.Found.App)}
+	if s.Found.App != nil && s.Found.App.Web != nil {
+		p.Found = append(p.Found, s.Found.App.Web.RedirectURIs...)
 	}
 	return p
 }
 
-// Apply sends the whole web object: the customer's own URIs stay, ours are added.
-func (RedirectURIs) Apply(ctx context.Context, s *State) ([]Change, error) {
-	changes := redirectChanges(s, s.App)
-	web := mergedWeb(s)
-	if err := s.Graph.UpdateApplication(ctx, s.App.ID, azure.ApplicationPatch{Web: web}); err != nil {
+// Apply sends the whole web object: the customer's own URIs, home page and
+// logout URL stay, ours are added.
+func (RedirectURIs) Apply(ctx context.Context, s *State, p Plan) ([]Change, error) {
+	next := applyToApp(*s.Found.App, p.Changes)
+	if err := s.graph().UpdateApplication(ctx, s.Found.App.ID, azure.ApplicationPatch{Web: next.Web}); err != nil {
 		return nil, err
 	}
-	s.App.Web = web
-	return changes, nil
+	*s.Found.App = next
+	return p.Changes, nil
 }
 
-func (RedirectURIs) Project(s *State) { s.App.Web = mergedWeb(s) }
-
-func mergedWeb(s *State) *azure.WebApplication {
-	web := azure.WebApplication{}
-	if s.App.Web != nil {
-		web = *s.App.Web // home page and logout URLs stay as they are
-		web.RedirectURIs = slices.Clone(s.App.Web.RedirectURIs)
-	}
-	for _, u := range wantedRedirects(s) {
-		if !slices.Contains(web.RedirectURIs, u) {
-			web.RedirectURIs = append(web.RedirectURIs, u)
-		}
-	}
-	web.ImplicitGrantSettings = &azure.ImplicitGrantSettings{EnableAccessTokenIssuance: true, EnableIDTokenIssuance: true}
-	return &web
-}
+func (RedirectURIs) Project(s *State, p Plan) { *s.Found.App = applyToApp(*s.Found.App, p.Changes) }

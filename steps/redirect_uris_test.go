@@ -9,14 +9,18 @@ import (
 
 // The web object goes back whole on PATCH: what the customer set there (own
 // redirect URIs, home page, logout URL) is sent back with our two URIs added.
-func TestMergedWebKeepsTheCustomersSettings(t *testing.T) {
+func TestRedirectPlanKeepsTheCustomersSettings(t *testing.T) {
 	s := NewState(Options{})
-	s.API = "https://api.acme.appmixer.cloud"
-	s.App = &azure.Application{Web: &azure.WebApplication{
+	s.Signed.API = "https://api.acme.appmixer.cloud"
+	s.Found.App = &azure.Application{Web: &azure.WebApplication{
 		RedirectURIs: []string{"https://customer.example/cb"},
 		HomePageURL:  "https://customer.example", LogoutURL: "https://customer.example/logout",
 	}}
-	web := mergedWeb(s)
+	p := RedirectURIs{}.Plan(s)
+	if len(changesOf(p.Changes, SubjectRedirectURI, Add)) != 2 || len(changesOf(p.Changes, SubjectImplicitGrant, Update)) != 2 {
+		t.Fatalf("want two URIs added and both flags switched on: %v", p.Changes)
+	}
+	web := applyToApp(*s.Found.App, p.Changes).Web
 	want := []string{"https://customer.example/cb", "https://api.acme.appmixer.cloud/auth/microsoft/callback",
 		"https://api.acme.appmixer.cloud/plugins/appmixer/microsoft/onedrive/picker"}
 	if !slices.Equal(web.RedirectURIs, want) {
@@ -28,7 +32,7 @@ func TestMergedWebKeepsTheCustomersSettings(t *testing.T) {
 	if g := web.ImplicitGrantSettings; g == nil || !g.EnableAccessTokenIssuance || !g.EnableIDTokenIssuance {
 		t.Fatalf("implicit grant %+v", g)
 	}
-	if len(s.App.Web.RedirectURIs) != 1 {
+	if len(s.Found.App.Web.RedirectURIs) != 1 || s.Found.App.Web.ImplicitGrantSettings != nil {
 		t.Fatal("the app as read was changed in place")
 	}
 }

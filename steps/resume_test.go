@@ -1,6 +1,7 @@
 package steps_test
 
 import (
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,33 +11,61 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
-// A run that dies after minting a secret but before Appmixer stores it leaves
-// an orphan; the next run removes it and finishes: exactly one secret, stored, working.
+// A run that stops after minting a secret but before Appmixer stores it
+// leaves an orphan; the next run removes it and finishes: exactly one secret,
+// stored, working — also when the next run has no resume file (another HOME,
+// another machine): the orphan is found by its generated name.
 func TestInterruptedBeforeStoreResumesWithOneSecret(t *testing.T) {
-	h := newHarness(t)
-	h.amx.AddFault(appmixertest.Fault{Route: "POST /service-config", Status: http.StatusServiceUnavailable})
-	if _, _, err := h.run(); err == nil {
-		t.Fatal("the run should have failed at the Appmixer write")
-	}
-	if n := len(h.onlyApp().PasswordCredentials); n != 1 {
-		t.Fatalf("after the failed run the app has %d secrets, want the 1 orphan", n)
-	}
-	orphan := h.onlyApp().PasswordCredentials[0].KeyID
-	h.mustRun()
-	app, _ := assertSetUp(t, h)
-	if app.PasswordCredentials[0].KeyID == orphan {
-		t.Fatal("the orphan survived and a stored secret would not match it")
+	for _, sameStateDir := range []bool{true, false} {
+		h := newHarness(t)
+		if _, err := h.runWith("setup", quitAt(steps.IDStoreInAppmixer)); !errors.Is(err, steps.ErrQuit) {
+			t.Fatalf("want a stop at Store in Appmixer, got %v", err)
+		}
+		if n := len(h.onlyApp().PasswordCredentials); n != 1 {
+			t.Fatalf("after the stopped run the app has %d secrets, want the 1 orphan", n)
+		}
+		orphan := h.onlyApp().PasswordCredentials[0].KeyID
+		if !sameStateDir {
+			h.opts.StateDir = t.TempDir()
+		}
+		h.mustRun()
+		app, _ := assertSetUp(t, h)
+		if app.PasswordCredentials[0].KeyID == orphan {
+			t.Fatalf("the orphan survived (same state dir: %v)", sameStateDir)
+		}
 	}
 }
 
-// The answer to addPassword is lost (connection cut after Graph made the secret):
-// the run removes what it may have made, so a re-run still ends with one secret.
+// One 503 on the Appmixer write is reconciled in the same run: Appmixer is
+// read back and the write made again. Two in a row stop the run, and the new
+// secret nobody holds is removed at once.
+func TestAppmixerWriteFailuresLeaveNoUnusedSecret(t *testing.T) {
+	h := newHarness(t)
+	h.amx.AddFault(appmixertest.Fault{Route: "POST /service-config", Status: http.StatusServiceUnavailable})
+	h.mustRun()
+	assertSetUp(t, h)
+
+	h = newHarness(t)
+	h.amx.AddFault(appmixertest.Fault{Route: "POST /service-config", Status: http.StatusServiceUnavailable, Times: 2})
+	if _, err := h.run(); err == nil || !strings.Contains(err.Error(), "unused new one was removed") {
+		t.Fatalf("want the run to stop and say the new secret was removed, got %v", err)
+	}
+	if n := len(h.onlyApp().PasswordCredentials); n != 0 {
+		t.Fatalf("the unused secret was left: %d secrets", n)
+	}
+	h.mustRun()
+	assertSetUp(t, h)
+}
+
+// The answer to addPassword is lost (connection cut after Graph made the
+// secret): the same run removes what Graph made under that attempt's name and
+// tries once more, ending with one secret.
 func TestLostAddPasswordAnswerLeavesNoSecondSecret(t *testing.T) {
 	h := newHarness(t)
 	h.az.AddFault(azuretest.Fault{Route: "POST /v1.0/applications/{id}/addPassword", Reset: true, AfterApply: true})
-	h.run()
 	h.mustRun()
 	assertSetUp(t, h)
 }

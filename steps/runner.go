@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -12,16 +11,18 @@ import (
 type EventKind string
 
 const (
-	EventChecking EventKind = "checking" // reading current state
-	EventPlanned  EventKind = "planned"  // Plan is set; a Prompter may be asked next
-	EventApplying EventKind = "applying" // making the change
-	EventDone     EventKind = "done"     // Changed lists what changed (empty: nothing to do)
-	EventSkipped  EventKind = "skipped"  // the person chose to skip, or dry run
-	EventFailed   EventKind = "failed"   // Err is set
-	EventProgress EventKind = "progress" // Message: something slow is going on (waiting for replication…)
+	EventChecking   EventKind = "checking"    // reading what exists
+	EventPlanned    EventKind = "planned"     // Plan is set; the prompter may be asked next
+	EventApplying   EventKind = "applying"    // making the change
+	EventDone       EventKind = "done"        // Changed lists what changed (empty: nothing to do)
+	EventSkipped    EventKind = "skipped"     // the person chose to skip, a dry run, or a sibling failed
+	EventFailed     EventKind = "failed"      // Err is set
+	EventProgress   EventKind = "progress"    // Message: something slow is going on
+	EventDeviceCode EventKind = "device-code" // Device: the code to enter to sign in to Azure
+	EventFlow       EventKind = "flow"        // Flow: the steps coming next (a sidebar); Message: the command
 )
 
-// Event is what the runner reports; the TUI and the headless output render it.
+// Event is what the runner reports; every front end renders it.
 type Event struct {
 	Step    Info
 	Kind    EventKind
@@ -29,44 +30,37 @@ type Event struct {
 	Changed []Change
 	Message string
 	Err     error
+	Device  *DeviceCode
+	Flow    []Info
+	// Elapsed is the step's own time: the time a person spent reading a
+	// plan or answering a question is not counted.
 	Elapsed time.Duration
-}
-
-// Decision is the person's answer to a plan.
-type Decision int
-
-const (
-	Apply Decision = iota
-	Skip
-	Quit
-)
-
-// Prompter asks whether to apply a step's plan. Headless --yes always applies.
-type Prompter interface {
-	Confirm(ctx context.Context, step Info, plan Plan) (Decision, error)
-}
-
-// ErrQuit is returned when the person chose to quit at a prompt.
-var ErrQuit = errors.New("stopped at your request; nothing else was changed, run again to continue")
-
-// Stage is a group of steps whose Checks are independent and run concurrently
-// (the two sign-ins); their plans are then walked in order.
-type Stage []Step
-
-// Runner walks the stages: Check → Plan → confirm → Apply → Verify.
-type Runner struct {
-	Stages  []Stage
-	Prompt  Prompter
-	Observe func(Event) // called from the runner's goroutine(s); must not block for long
-	DryRun  bool
 }
 
 // StepResult is what happened to one step.
 type StepResult struct {
 	Step    Info     `json:"step"`
-	Status  string   `json:"status"` // done | unchanged | skipped | planned | failed
+	Status  string   `json:"status"` // done | unchanged | checked | skipped | planned | failed
 	Changes []Change `json:"changes,omitempty"`
 	Notes   []string `json:"notes,omitempty"`
+}
+
+// Step result statuses.
+const (
+	StatusDone      = "done"      // changed something
+	StatusUnchanged = "unchanged" // nothing to change
+	StatusChecked   = "checked"   // a read-only step (sign-in, check, verification) did its reading
+	StatusSkipped   = "skipped"
+	StatusPlanned   = "planned" // dry run: would change
+	StatusFailed    = "failed"
+)
+
+// Runner walks the stages: Check → Plan → confirm → Apply → Verify.
+type Runner struct {
+	Stages  []Stage
+	Prompt  Prompter    // nil: every plan is applied
+	Observe func(Event) // called from the runner's goroutines; must not block for long
+	DryRun  bool
 }
 
 // Run executes the stages against s. On error the results so far are returned too.
@@ -90,41 +84,45 @@ func (rn *Runner) Run(ctx context.Context, s *State) ([]StepResult, error) {
 	return results, nil
 }
 
-// checkAll runs the Checks of one stage concurrently. The first failure stops
+// checkAll runs the Checks of one stage side by side. The first failure stops
 // the others (no point finishing a device-code sign-in when the Appmixer
-// password is wrong) and is returned; siblings stopped that way are reported
-// as skipped, not as failures of their own.
+// password is wrong) and is returned; a sibling stopped that way is reported
+// as skipped, with why.
 func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
 	var firstErr error
-	// fail records err as the stage's failure if it is the first; it stops the siblings.
-	fail := func(err error) bool {
+	var failed Info
+	fail := func(in Info, err error) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		if firstErr != nil {
 			return false
 		}
-		firstErr = err
+		firstErr, failed = err, in
 		cancel()
 		return true
 	}
 	var wg sync.WaitGroup
 	for _, st := range stage {
 		wg.Go(func() {
+			in := st.Info()
 			start := time.Now()
-			rn.emit(Event{Step: st.Info(), Kind: EventChecking})
+			rn.emit(Event{Step: in, Kind: EventChecking})
 			err := st.Check(sctx, s)
 			if err == nil {
 				return
 			}
-			err = fmt.Errorf("%s: %w", st.Info().Title, err)
-			if !fail(err) && sctx.Err() != nil && ctx.Err() == nil {
-				rn.emit(Event{Step: st.Info(), Kind: EventSkipped, Message: "stopped: another sign-in failed", Elapsed: time.Since(start)})
+			err = fmt.Errorf("%s: %w", in.Title, err)
+			if !fail(in, err) && sctx.Err() != nil && ctx.Err() == nil {
+				mu.Lock()
+				why := "stopped: " + failed.Title + " failed"
+				mu.Unlock()
+				rn.emit(Event{Step: in, Kind: EventSkipped, Message: why, Elapsed: time.Since(start)})
 				return
 			}
-			rn.emit(Event{Step: st.Info(), Kind: EventFailed, Err: err, Elapsed: time.Since(start)})
+			rn.emit(Event{Step: in, Kind: EventFailed, Err: err, Elapsed: time.Since(start)})
 		})
 	}
 	wg.Wait()
@@ -138,36 +136,42 @@ func (rn *Runner) walk(ctx context.Context, s *State, st Step) (StepResult, erro
 	res := StepResult{Step: info, Notes: plan.Notes}
 	rn.emit(Event{Step: info, Kind: EventPlanned, Plan: plan})
 	if plan.Empty() {
-		res.Status = "unchanged"
+		res.Status = StatusUnchanged
+		if info.ReadOnly {
+			res.Status = StatusChecked
+		}
 		rn.emit(Event{Step: info, Kind: EventDone, Plan: plan, Elapsed: time.Since(start)})
 		return res, nil
 	}
 	if rn.DryRun {
 		if p, ok := st.(Projector); ok {
-			p.Project(s)
+			p.Project(s, plan)
 		}
-		res.Status, res.Changes = "planned", plan.Changes
+		res.Status, res.Changes = StatusPlanned, plan.Changes
 		rn.emit(Event{Step: info, Kind: EventSkipped, Plan: plan, Message: "dry run: nothing changed"})
 		return res, nil
 	}
 	decision := Apply
 	if rn.Prompt != nil {
+		asked := time.Now()
 		var err error
-		if decision, err = rn.Prompt.Confirm(ctx, info, plan); err != nil {
+		if decision, err = rn.Prompt.Confirm(ctx, Question{Step: info, Plan: plan}); err != nil {
+			res.Status = StatusSkipped
 			return res, err
 		}
+		start = start.Add(time.Since(asked)) // reading the plan is not the step's time
 	}
 	switch decision {
 	case Quit:
-		res.Status = "skipped"
+		res.Status = StatusSkipped
 		return res, ErrQuit
 	case Skip:
-		res.Status = "skipped"
+		res.Status = StatusSkipped
 		rn.emit(Event{Step: info, Kind: EventSkipped, Plan: plan, Message: "skipped at your request"})
 		return res, nil
 	}
 	rn.emit(Event{Step: info, Kind: EventApplying, Plan: plan})
-	changed, err := st.Apply(ctx, s)
+	changed, err := st.Apply(ctx, s, plan)
 	if err == nil {
 		if v, ok := st.(Verifier); ok {
 			err = v.Verify(ctx, s)
@@ -176,13 +180,13 @@ func (rn *Runner) walk(ctx context.Context, s *State, st Step) (StepResult, erro
 	res.Changes = changed
 	if err != nil {
 		err = fmt.Errorf("%s: %w", info.Title, err)
-		res.Status = "failed"
+		res.Status = StatusFailed
 		rn.emit(Event{Step: info, Kind: EventFailed, Plan: plan, Changed: changed, Err: err, Elapsed: time.Since(start)})
 		return res, err
 	}
-	res.Status = "done"
+	res.Status = StatusDone
 	if len(changed) == 0 {
-		res.Status = "unchanged"
+		res.Status = StatusUnchanged
 	}
 	rn.emit(Event{Step: info, Kind: EventDone, Plan: plan, Changed: changed, Elapsed: time.Since(start)})
 	return res, nil

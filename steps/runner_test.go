@@ -14,10 +14,10 @@ type fakeStep struct {
 	check func(ctx context.Context) error
 }
 
-func (f fakeStep) Info() Info                                      { return Info{ID: f.id, Title: string(f.id)} }
-func (f fakeStep) Check(ctx context.Context, _ *State) error       { return f.check(ctx) }
-func (f fakeStep) Plan(*State) Plan                                { return Plan{} }
-func (f fakeStep) Apply(context.Context, *State) ([]Change, error) { return nil, nil }
+func (f fakeStep) Info() Info                                            { return Info{ID: f.id, Title: string(f.id)} }
+func (f fakeStep) Check(ctx context.Context, _ *State) error             { return f.check(ctx) }
+func (f fakeStep) Plan(*State) Plan                                      { return Plan{} }
+func (f fakeStep) Apply(context.Context, *State, Plan) ([]Change, error) { return nil, nil }
 
 // One sign-in failing stops the other (a device-code wait would otherwise
 // keep the person waiting for nothing); only the first is a failure.

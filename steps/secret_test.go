@@ -8,13 +8,15 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
 func TestTenantPolicyCapsTheSecretLifetime(t *testing.T) {
 	h := newHarness(t)
 	h.az.SetSecretLifetimePolicy(180 * 24 * time.Hour)
-	res, st, err := h.run()
+	out, err := h.run()
+	res := out.Steps
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,10 +28,10 @@ func TestTenantPolicyCapsTheSecretLifetime(t *testing.T) {
 	said := false
 	for _, r := range res {
 		for _, c := range r.Changes {
-			said = said || strings.Contains(c.After, "policy allows at most")
+			said = said || strings.Contains(c.Why, "policy allows at most")
 		}
 	}
-	if !said || st.Summarize(res).SecretExpires.IsZero() {
+	if !said || out.Summary.SecretExpires.IsZero() || !strings.Contains(out.Summary.SecretWhy, "policy") {
 		t.Fatalf("the capped lifetime was not reported: %+v", res)
 	}
 }
@@ -82,8 +84,8 @@ func TestAppIDAdoptsAnExistingApp(t *testing.T) {
 	if !slices.Contains(app.Web.RedirectURIs, "https://customer.example/cb") || !slices.Contains(app.Tags, steps.AppTag) {
 		t.Fatalf("customer URI kept and tag added? %+v %v", app.Web.RedirectURIs, app.Tags)
 	}
-	_, _, err := h.run(func(o *steps.Options) { o.AppID = "00000000-0000-0000-0000-000000000001" })
-	if err == nil || !strings.Contains(err.Error(), "--app-id") {
+	_, err := h.run(func(o *steps.Options) { o.AppID = "00000000-0000-0000-0000-000000000001" })
+	if hn, _ := hint.Of(err); err == nil || hn.Input != hint.AppID {
 		t.Fatalf("an unknown --app-id should say so, got %v", err)
 	}
 }
@@ -125,11 +127,12 @@ func TestAdminConsentExtendsAPartialGrantAndStatusWarns(t *testing.T) {
 	h.az.MutatePermissionGrants(func(g *azuretest.OAuth2PermissionGrant) {
 		g.Scope = strings.Join(slices.DeleteFunc(strings.Fields(g.Scope), func(n string) bool { return n == "offline_access" }), " ")
 	})
-	rep := &steps.StatusReport{}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+	out, err := h.runCmd("status")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if c := checkByName(rep, "Admin consent"); c.Level != steps.StatusWarn || !strings.Contains(c.Detail, "lacks offline_access") || !strings.Contains(c.Detail, "--admin-consent") {
+	rep := out.Status
+	if c := checkByName(rep, "Admin consent"); c.Level != steps.StatusWarn || !strings.Contains(c.Detail, "lacks offline_access") || !strings.Contains(c.Fix, "--admin-consent") {
 		t.Fatalf("status on a partial grant: %+v", c)
 	}
 	if err := rep.Err(); err == nil || !strings.Contains(err.Error(), "Admin consent") {
@@ -145,9 +148,11 @@ func TestAdminConsentExtendsAPartialGrantAndStatusWarns(t *testing.T) {
 			t.Fatalf("extended grant %q lacks %s", grants[0].Scope, want)
 		}
 	}
-	if _, _, err := h.runFlow(steps.StatusFlow(rep)); err != nil {
+	out, err = h.runCmd("status")
+	if err != nil {
 		t.Fatal(err)
 	}
+	rep = out.Status
 	if c := checkByName(rep, "Admin consent"); c.Level != steps.StatusOK || !strings.Contains(c.Detail, "granted for all users") {
 		t.Fatalf("status after the fix: %+v", c)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -80,7 +81,7 @@ func TestFreshSetupDoesTheWholeSeed(t *testing.T) {
 	if len(h.az.ServicePrincipals()) < 2 { // Graph's own + ours
 		t.Error("no service principal created for the app")
 	}
-	sum := st.Summarize(nil)
+	sum := st.Summary
 	if sum.ClientID != app.AppID || sum.TenantID != h.az.TenantID || sum.SecretExpires.IsZero() || !sum.SecretNew {
 		t.Fatalf("summary %+v", sum)
 	}
@@ -95,7 +96,8 @@ func TestRerunWithNothingToDoWritesNothing(t *testing.T) {
 	h.mustRun()
 	_, before := assertSetUp(t, h)
 	h.resetLogs()
-	res, _, err := h.run()
+	out, err := h.run()
+	res := out.Steps
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +109,7 @@ func TestRerunWithNothingToDoWritesNothing(t *testing.T) {
 		t.Errorf("re-run made %d round trips, budget 8:\n%s", calls, h.log())
 	}
 	for _, r := range res {
-		if r.Status != "unchanged" {
+		if r.Status != steps.StatusUnchanged && r.Status != steps.StatusChecked {
 			t.Errorf("step %s: %s %v", r.Step.ID, r.Status, r.Changes)
 		}
 	}
@@ -139,7 +141,7 @@ func TestDriftIsRepairedAndSecretKept(t *testing.T) {
 func TestNonAdminStopsBeforeAnyAzureWrite(t *testing.T) {
 	h := newHarness(t)
 	h.amx.AddUser("ann@example.com", "pw-ann-123", false)
-	_, _, err := h.run(func(o *steps.Options) {
+	_, err := h.run(func(o *steps.Options) {
 		o.AppmixerUsername, o.AppmixerPassword = "ann@example.com", steps.NewSecret("pw-ann-123")
 	})
 	if err == nil || !strings.Contains(err.Error(), "admin") {
@@ -157,7 +159,8 @@ func TestDryRunWritesNothing(t *testing.T) {
 	h := newHarness(t)
 	h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
 	h.resetLogs()
-	res, _, err := h.run(func(o *steps.Options) { o.DryRun = true })
+	out, err := h.run(func(o *steps.Options) { o.DryRun = true })
+	res := out.Steps
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,11 +183,11 @@ func TestDryRunWritesNothing(t *testing.T) {
 	for _, r := range res {
 		if r.Step.ID == steps.IDStoreInAppmixer {
 			for _, c := range r.Changes {
-				store = append(store, c.What)
+				store = append(store, c.Name)
 			}
 		}
 	}
-	if !slices.Contains(store, "appmixer:microsoft clientId") || !slices.Contains(store, "appmixer:microsoft clientSecret") {
+	if !slices.Contains(store, "clientId") || !slices.Contains(store, "clientSecret") {
 		t.Fatalf("the dry run's Appmixer plan should name clientId and clientSecret: %v", store)
 	}
 }
@@ -194,8 +197,8 @@ func TestDuplicatesStopWithTheList(t *testing.T) {
 	a := h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", Tags: []string{steps.AppTag}})
 	b := h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", Tags: []string{steps.AppTag}})
 	h.resetLogs()
-	_, _, err := h.run()
-	if err == nil || !strings.Contains(err.Error(), a.AppID) || !strings.Contains(err.Error(), b.AppID) || !strings.Contains(err.Error(), "--app-id") {
+	_, err := h.run()
+	if hn, _ := hint.Of(err); err == nil || !strings.Contains(err.Error(), a.AppID) || !strings.Contains(err.Error(), b.AppID) || hn.Input != hint.AppID {
 		t.Fatalf("want the list and --app-id, got %v", err)
 	}
 	if _, writes := h.calls(); writes != 0 {
@@ -215,7 +218,7 @@ func TestSingleTenantTurnsTheTenantFieldOn(t *testing.T) {
 	if app := h.onlyApp(); app.SignInAudience != "AzureADMyOrg" {
 		t.Fatalf("audience %s", app.SignInAudience)
 	}
-	if sum := st.Summarize(nil); !sum.TenantField || sum.TenantID != h.az.TenantID {
+	if sum := st.Summary; !sum.TenantField || sum.TenantID != h.az.TenantID {
 		t.Fatalf("summary %+v", sum)
 	}
 }
@@ -241,7 +244,7 @@ func status(code int, faulted bool) string {
 
 func TestUnknownPermissionSuggestsAndWritesNothing(t *testing.T) {
 	h := newHarness(t)
-	_, _, err := h.run(func(o *steps.Options) { o.Permissions = "Files.Reed.All,offline_access" })
+	_, err := h.run(func(o *steps.Options) { o.Permissions = "Files.Reed.All,offline_access" })
 	if err == nil || !strings.Contains(err.Error(), "Files.Read.All") {
 		t.Fatalf("want a suggestion of Files.Read.All, got %v", err)
 	}

@@ -2,7 +2,7 @@ package steps
 
 import (
 	"context"
-	"fmt"
+	"strings"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 )
@@ -13,12 +13,20 @@ type SignInAzure struct{}
 
 func (SignInAzure) Info() Info {
 	return Info{ID: IDSignInAzure, Title: "Sign in to Azure", Screen: "Azure portal → sign in",
-		About: "Signs in to Microsoft Entra ID and gets a Microsoft Graph token for managing app registrations."}
+		About:    "Signs in to Microsoft Entra ID and gets a Microsoft Graph token for managing app registrations.",
+		Checking: "Signing in to Azure", ReadOnly: true}
+}
+
+// azureInputs is what an Azure sign-in depends on; when it changes (a corrected
+// form), the session signs in again.
+func azureInputs(o Options) string {
+	return strings.Join([]string{o.AuthMethod, o.Tenant, o.Cloud, o.AuthorityHost, o.GraphURL}, "\x00")
 }
 
 func (st SignInAzure) Check(ctx context.Context, s *State) error {
-	if s.Graph != nil {
-		return nil // already signed in (a retry of the run)
+	in := azureInputs(s.Opts)
+	if s.Signed.Graph != nil && s.Signed.azureWith == in {
+		return nil // signed in already (the session's earlier command, or a retry)
 	}
 	cloud, err := azure.LookupCloud(orDefault(s.Opts.Cloud, "public"))
 	if err != nil {
@@ -34,31 +42,28 @@ func (st SignInAzure) Check(ctx context.Context, s *State) error {
 		HTTPClient:    o.AzureHTTP,
 		Timeout:       o.Timeout,
 		OnDeviceCode: func(p azure.DeviceCodePrompt) {
+			s.emit(Event{Step: st.Info(), Kind: EventDeviceCode, Device: &DeviceCode{
+				UserCode: p.UserCode, VerificationURL: p.VerificationURL, Message: p.Message, ExpiresOn: p.ExpiresOn}})
 			s.progress(st.Info(), "waiting for you to sign in with the device code")
-			if o.OnDeviceCode != nil {
-				o.OnDeviceCode(DeviceCode{UserCode: p.UserCode, VerificationURL: p.VerificationURL, Message: p.Message, ExpiresOn: p.ExpiresOn})
-			}
 		},
 	})
 	if err != nil {
 		return err
 	}
-	s.Azure = sess
-	s.TenantID = sess.TenantID
-	s.AzureUser = sess.UserName
-	s.Graph = azure.NewGraph(sess, azure.GraphOptions{Timeout: o.Timeout, ReplicationTimeout: o.WaitTimeout})
+	g := azure.NewGraph(sess, azure.GraphOptions{Timeout: o.Timeout, ReplicationTimeout: o.WaitTimeout})
+	sg := s.Signed
+	sg.Azure, sg.Graph, sg.TenantID, sg.AzureUser, sg.azureWith = sess, g, sess.TenantID, sess.UserName, in
 	return nil
 }
 
 func (SignInAzure) Plan(s *State) Plan {
-	who := s.AzureUser
-	if who == "" {
-		who = "a service principal"
-	}
-	return Plan{Found: []string{fmt.Sprintf("signed in as %s, tenant %s", who, s.TenantID)}}
+	return Plan{Found: []string{"signed in as " + s.Signed.Who() + ", tenant " + s.tenant()}}
 }
 
-func (SignInAzure) Apply(context.Context, *State) ([]Change, error) { return nil, nil }
+// Who names the Azure identity that signed in.
+func (sg *SignedIn) Who() string { return orDefault(sg.AzureUser, "a service principal") }
+
+func (SignInAzure) Apply(context.Context, *State, Plan) ([]Change, error) { return nil, nil }
 
 func orDefault(v, def string) string {
 	if v == "" {

@@ -8,84 +8,93 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 )
 
-// State is what a run knows: its inputs, the sessions, what the checks read,
-// and what the applies produced. Steps read and write it; nothing here is printed
-// as is (the secret is a Secret, which masks itself).
+// State is what one command's run knows, in three parts that change at
+// different times: the sign-in (fixed once signed in, shared by every command
+// of a Session), what the run read (Found), and what it produced (Made). Steps
+// read and write it; nothing in it prints a secret (Secret masks itself).
 type State struct {
-	Opts Options
+	Opts    Options
+	Signed  *SignedIn
+	Found   Found
+	Made    Made
+	Journal *Journal // the resume file; read-only in a dry run or a read-only command
 
-	// Sign-in (steps 1, 2).
-	Azure     *azure.Session
-	Graph     *azure.Graph
-	TenantID  string
-	AzureUser string
-	Appmixer  *appmixer.Client
-	API       string // normalised Appmixer API base URL
-	AdminUser string
-
-	// Appmixer's appmixer:microsoft config as read (ConfigExists false: no object yet).
-	Config       appmixer.Config
-	ConfigExists bool
-
-	// The app (steps 3–5b).
-	Catalogue    *azure.Catalogue
-	App          *azure.Application // nil: none yet
-	AppProjected bool               // dry run: App is what would be created
-	SP           *azure.ServicePrincipal
-	SPChecked    bool
-
-	// The secret (step 6): in memory only.
-	Secret      Secret
-	SecretKeyID string
-	SecretEnd   time.Time
-	SecretNew   bool // minted by this run, not yet proven stored
-
-	Journal *Journal // resume file (read-only in a dry run)
-
-	stored  storedSecret
-	orphans []azure.PasswordCredential
-	runID   string
-
-	secretProjected bool // dry run: a new secret would be created
-
-	configWritten bool // this run wrote appmixer:microsoft: verify reads it back
-	verified      []string
-	grant         *azure.OAuth2PermissionGrant
+	readOnly bool // the command never writes (status): the journal is only read
 
 	mu      sync.Mutex
 	observe func(Event)
 }
 
-// ShareSignIn makes s use b's signed-in Azure and Appmixer sessions, so a
-// second flow after a sign-in (the start menu's choice) does not sign in
-// again: its sign-in stage then only re-reads Appmixer's configuration.
-func (s *State) ShareSignIn(b *State) {
-	s.Azure, s.Graph, s.TenantID, s.AzureUser = b.Azure, b.Graph, b.TenantID, b.AzureUser
-	s.Appmixer, s.API, s.AdminUser = b.Appmixer, b.API, b.AdminUser
+// SignedIn is what the sign-ins established; it does not change afterwards.
+type SignedIn struct {
+	Azure     *azure.Session
+	Graph     *azure.Graph
+	TenantID  string
+	AzureUser string // "" when a service principal signed in
+	Appmixer  *appmixer.Client
+	API       string // the normalised Appmixer API base URL
+	AdminUser string
+
+	azureWith, appmixerWith string // the inputs each sign-in used: a changed input signs in again
+}
+
+// Found is what the run read: Appmixer's configuration, the app, its service
+// principal, the consent grant, and whether Appmixer's secret works.
+type Found struct {
+	Config       appmixer.Config // appmixer:microsoft as read (and as written since)
+	ConfigExists bool
+	Catalogue    *azure.Catalogue
+	App          *azure.Application // nil: none
+	SP           *azure.ServicePrincipal
+	SPChecked    bool // SP was looked up (nil then means none)
+	Grant        *azure.OAuth2PermissionGrant
+	GrantChecked bool         // the tenant-wide grant was looked for (nil then means none)
+	Stored       StoredSecret // what the check of Appmixer's secret found
+	// Held is Appmixer's clientSecret as the run began (memory only): a
+	// rotation puts it back if the new one cannot be proven.
+	Held Secret
+	// HeldKeyID is the app credential Held belongs to, when known.
+	HeldKeyID string
+	// Leftovers are the journal's unused secrets as the run began: storing a
+	// new secret empties the journal's list, and they still go at the end.
+	Leftovers []PendingSecret
+	// AppDeleted: the app Appmixer names is in Entra ID's deleted applications.
+	AppDeleted bool
+}
+
+// StoredSecret is what one token request with Appmixer's clientId and
+// clientSecret said.
+type StoredSecret struct {
+	Checked bool
+	Works   bool   // Entra ID issued a client-credentials token with it
+	NoSP    bool   // refused only because the app has no service principal (AADSTS7000229)
+	Why     string // why it does not work, for the plan
+}
+
+// Made is what this run produced.
+type Made struct {
+	Secret      Secret        // a secret this run minted (memory only)
+	SecretKeyID string        // its credential
+	SecretName  string        // its description (unique to this run)
+	SecretEnd   time.Time     // when it expires
+	SecretWhy   string        // why its lifetime is what it is (a tenant policy)
+	Proven      bool          // Entra ID accepted Secret
+	Wrote       bool          // this run wrote appmixer:microsoft: Verify reads it back
+	Verified    []string      // what the run proved, one line each
+	Status      *StatusReport // what status found
+
+	// A dry run's stand-ins for what a real run would have made.
+	AppProjected    bool
+	SecretProjected bool
 }
 
 // NewState prepares a run's state from its options.
 func NewState(o Options) *State {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Timeout == 0 {
-		o.Timeout = 30 * time.Second
-	}
-	if o.WaitTimeout == 0 {
-		o.WaitTimeout = 2 * time.Minute
-	}
-	if o.AppName == "" {
-		o.AppName = DefaultAppName
-	}
-	if o.Audience == "" {
-		o.Audience = DefaultAudience
-	}
-	if o.Permissions == "" {
-		o.Permissions = DefaultPermissions
-	}
-	return &State{Opts: o}
+	return &State{Opts: o.withDefaults(), Signed: &SignedIn{}}
 }
+
+// HasSecret reports whether this run holds a secret it minted.
+func (m Made) HasSecret() bool { return !m.Secret.IsZero() }
 
 // progress reports something slow from inside a step.
 func (s *State) progress(step Info, msg string) {
@@ -96,3 +105,21 @@ func (s *State) progress(step Info, msg string) {
 		f(Event{Step: step, Kind: EventProgress, Message: msg})
 	}
 }
+
+// emit sends an event through the run's observer.
+func (s *State) emit(e Event) {
+	s.mu.Lock()
+	f := s.observe
+	s.mu.Unlock()
+	if f != nil {
+		f(e)
+	}
+}
+
+func (s *State) graph() *azure.Graph     { return s.Signed.Graph }
+func (s *State) amx() *appmixer.Client   { return s.Signed.Appmixer }
+func (s *State) tenant() string          { return s.Signed.TenantID }
+func (s *State) writes() bool            { return !s.Opts.DryRun && !s.readOnly }
+func (s *State) app() *azure.Application { return s.Found.App }
+func (s *State) config() appmixer.Config { return s.Found.Config }
+func (s *State) appReal() bool           { return s.Found.App != nil && !s.Made.AppProjected }

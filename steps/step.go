@@ -2,7 +2,7 @@ package steps
 
 import "context"
 
-// ID names a step of the flow (DESIGN.md's flow table).
+// ID names a step of a flow (docs/ARCHITECTURE.md lists them).
 type ID string
 
 const (
@@ -18,6 +18,12 @@ const (
 	IDAdminConsent     ID = "admin-consent"
 	IDVerify           ID = "verify"
 	IDSummary          ID = "summary"
+	IDFindApp          ID = "find-app"
+	IDStatus           ID = "status"
+	IDNewSecret        ID = "new-secret"
+	IDRemoveOldSecrets ID = "remove-old-secrets"
+	IDDeleteApp        ID = "delete-app"
+	IDClearAppmixer    ID = "clear-appmixer"
 )
 
 // Info describes a step for people: what it is and which manual screen it replaces.
@@ -26,26 +32,48 @@ type Info struct {
 	Title  string `json:"title"`  // "Register the app"
 	Screen string `json:"screen"` // "Azure portal → App registrations → + New registration"
 	About  string `json:"-"`      // one plain-language line on what the step does
+	// Checking is what the step does while its Check runs, for a spinner:
+	// "Signing in to Azure", "Waiting for Entra ID to accept the secret".
+	Checking string `json:"-"`
+	// ReadOnly steps never change anything (sign-ins, checks, verification):
+	// they end "checked", not "no change needed".
+	ReadOnly bool `json:"-"`
 }
 
-// Step is one screen of the manual procedure done through the APIs.
-// Check reads what exists into the State, Plan says what would change (pure),
-// Apply changes it and returns what changed. A step never prints.
+// Step is one screen of the manual procedure done through the APIs. Check
+// reads what exists into the State; Plan says what would change (pure, computed
+// once); Apply carries out exactly that plan and returns what changed. A step
+// never prints: progress goes through the State to the observer.
 type Step interface {
 	Info() Info
 	Check(ctx context.Context, s *State) error
 	Plan(s *State) Plan
-	Apply(ctx context.Context, s *State) ([]Change, error)
+	Apply(ctx context.Context, s *State, p Plan) ([]Change, error)
 }
 
-// Verifier is implemented by steps that can prove their change took effect.
+// Verifier is implemented by steps that prove their change took effect.
 type Verifier interface {
 	Verify(ctx context.Context, s *State) error
 }
 
 // Projector is implemented by steps whose later steps depend on their outcome:
-// in a dry run the runner calls Project instead of Apply, so the next steps
-// plan against what would exist, without any write.
+// a dry run projects the plan onto the State instead of applying it, so the
+// next steps plan against what would exist, without any write.
 type Projector interface {
-	Project(s *State)
+	Project(s *State, p Plan)
+}
+
+// Stage is a group of steps whose Checks are independent and run side by
+// side (the two sign-ins); their plans are then walked in order.
+type Stage []Step
+
+// FlowInfo lists the steps of a flow in order, for a sidebar.
+func FlowInfo(flow []Stage) []Info {
+	var out []Info
+	for _, st := range flow {
+		for _, s := range st {
+			out = append(out, s.Info())
+		}
+	}
+	return out
 }

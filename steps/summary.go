@@ -1,67 +1,106 @@
 package steps
 
 import (
-	"context"
+	"maps"
 	"net/url"
+	"slices"
+	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 )
 
-// SummaryStep replaces the seed's last section, "Connect with custom tenant":
-// it states the client ID, the tenant ID users type into the Tenant field, and
-// when the secret expires.
-type SummaryStep struct{}
-
-func (SummaryStep) Info() Info {
-	return Info{ID: IDSummary, Title: "Summary", Screen: "Appmixer → Connect account → Tenant",
-		About: "What was set up, and the tenant ID Appmixer users type into the Tenant field."}
+// Summary is the end of a run as data: what --json prints, what the reports
+// and every front end's last screen are made from. It never holds the secret.
+type Summary struct {
+	DryRun        bool         `json:"dryRun"`
+	AppName       string       `json:"appName"`
+	ClientID      string       `json:"clientId"`   // Application (client) ID = Appmixer clientId
+	ObjectID      string       `json:"objectId"`   // the application object's id in Graph
+	TenantID      string       `json:"tenantId"`   // what Appmixer users type into the Tenant field
+	Audience      string       `json:"audience"`   // --audience value
+	SecretHint    string       `json:"secretHint"` // first 3 characters + "…"
+	SecretKeyID   string       `json:"secretKeyId,omitempty"`
+	SecretExpires time.Time    `json:"secretExpires,omitzero"`
+	SecretNew     bool         `json:"secretCreated"`
+	SecretWhy     string       `json:"secretLifetimeNote,omitempty"` // a tenant policy shortened it
+	TenantField   bool         `json:"tenantField"`                  // microsoftTenant is on
+	AdminConsent  string       `json:"adminConsent,omitempty"`       // granted | partial | skipped | not granted; "" not checked
+	Permissions   []string     `json:"permissions,omitempty"`        // the app's Graph delegated permissions
+	AppmixerKeys  []string     `json:"appmixerKeys,omitempty"`       // names of the keys in appmixer:microsoft, never values
+	AppmixerURL   string       `json:"appmixerUrl"`
+	CallbackURL   string       `json:"callbackUrl"`
+	PickerURL     string       `json:"pickerUrl"`
+	Verified      []string     `json:"verified,omitempty"` // what the run proved
+	Steps         []StepResult `json:"steps"`
+	Notes         []string     `json:"notes,omitempty"`
 }
 
-func (SummaryStep) Check(context.Context, *State) error { return nil }
-
-func (SummaryStep) Plan(s *State) Plan {
-	sum := s.Summarize(nil)
-	expires := "secret expires " + day(sum.SecretExpires)
-	if s.secretProjected { // dry run: the secret that would be made
-		expires = "secret would expire " + day(plannedSecretEnd(s))
-	}
-	p := Plan{Found: []string{"client ID " + orDefault(sum.ClientID, "(new)"), "tenant ID " + sum.TenantID, expires}}
-	if sum.TenantField {
-		p.Found = append(p.Found, "users type "+sum.TenantID+" (or common) into the Tenant field")
-	}
-	return p
-}
-
-func (SummaryStep) Apply(context.Context, *State) ([]Change, error) { return nil, nil }
+// Admin consent states in a Summary.
+const (
+	ConsentGranted    = "granted"
+	ConsentPartial    = "partial"
+	ConsentSkipped    = "skipped"
+	ConsentNotGranted = "not granted"
+)
 
 // Summarize gathers the run's outcome as data; it never includes the secret.
 func (s *State) Summarize(results []StepResult) Summary {
 	sum := Summary{
-		DryRun:      s.Opts.DryRun,
+		DryRun:      s.Opts.DryRun && !s.readOnly,
 		AppName:     s.Opts.AppName,
-		TenantID:    s.TenantID,
+		TenantID:    s.tenant(),
 		Audience:    s.Opts.Audience,
-		AppmixerURL: s.API,
-		TenantField: tenantFieldOn(s.Config),
+		AppmixerURL: s.Signed.API,
+		TenantField: tenantFieldOn(s.config()),
 		Steps:       results,
+		Verified:    s.Made.Verified,
 	}
-	if s.App != nil && !s.AppProjected {
-		sum.ClientID, sum.ObjectID, sum.AppName = s.App.AppID, s.App.ID, s.App.DisplayName
-	}
-	if api, err := url.Parse(s.API); err == nil && s.API != "" {
-		sum.CallbackURL, sum.PickerURL = appmixer.CallbackURL(api, s.Config), appmixer.PickerURL(api)
-	}
-	switch {
-	case s.SecretNew:
-		sum.SecretHint, sum.SecretExpires, sum.SecretNew = s.Secret.Hint(), s.SecretEnd, true
-	case s.Config["clientSecret"] != "" && s.Config["clientSecret"] != newSecretPlaceholder:
-		sum.SecretHint = appmixerHint(s)
-		if c := storedCredential(s); c != nil {
-			sum.SecretExpires = c.EndDateTime
+	if app := s.Found.App; app != nil && !s.Made.AppProjected {
+		sum.ClientID, sum.ObjectID, sum.AppName = app.AppID, app.ID, app.DisplayName
+		if s.Found.Catalogue != nil {
+			sum.Permissions = s.Found.Catalogue.Names(graphScopes(app))
 		}
 	}
+	if s.Found.ConfigExists {
+		sum.AppmixerKeys = slices.Sorted(maps.Keys(s.config()))
+	}
+	if api, err := url.Parse(s.Signed.API); err == nil && s.Signed.API != "" {
+		sum.CallbackURL, sum.PickerURL = appmixer.CallbackURL(api, s.config()), appmixer.PickerURL(api)
+	}
+	switch {
+	case s.Made.HasSecret():
+		sum.SecretHint, sum.SecretKeyID, sum.SecretExpires, sum.SecretNew, sum.SecretWhy =
+			s.Made.Secret.Hint(), s.Made.SecretKeyID, s.Made.SecretEnd, true, s.Made.SecretWhy
+	case s.Made.SecretProjected:
+		sum.SecretExpires = plannedSecretEnd(s)
+	case s.config()["clientSecret"] != "":
+		sum.SecretHint = appmixerHint(s)
+		if c := storedCredential(s); c != nil {
+			sum.SecretKeyID, sum.SecretExpires = c.KeyID, c.EndDateTime
+		}
+	}
+	sum.AdminConsent = consentState(s, results)
 	for _, r := range results {
 		sum.Notes = append(sum.Notes, r.Notes...)
 	}
 	return sum
+}
+
+// consentState says what became of the tenant-wide admin consent.
+func consentState(s *State, results []StepResult) string {
+	for _, r := range results {
+		if r.Step.ID == IDAdminConsent && r.Status == StatusSkipped {
+			return ConsentSkipped
+		}
+	}
+	if !s.Found.GrantChecked {
+		return ""
+	}
+	if s.Found.Grant == nil {
+		return ConsentNotGranted
+	}
+	if missing, err := missingConsent(s); err == nil && len(missing) > 0 {
+		return ConsentPartial
+	}
+	return ConsentGranted
 }

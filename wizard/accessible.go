@@ -13,124 +13,177 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
-// runAccessible is the screen-reader mode: one question per line, no
-// redrawing, no colours, every state said in words. As in the TUI, the
-// sign-in questions come first; an existing setup then gets the start menu,
-// anything else the setup questions.
-func runAccessible(ctx context.Context, o steps.Options, ui UI) (steps.Summary, error) {
-	p, base, err := plainSignIn(ctx, appTitle, o, ui)
-	if err != nil {
-		return summarize(base), err
+// RunAccessible is the screen-reader mode: one question per line, no
+// redrawing, no colours, every state said in words. It reads answers from any
+// input (a terminal, a pipe, a script) and writes to any output (a terminal, a
+// log). As in the TUI, the sign-in questions come first; an existing setup then
+// gets the start menu, anything else the setup questions; after each command
+// the menu is offered again until the person quits.
+func RunAccessible(ctx context.Context, se *steps.Session, req steps.Request, ui UI) *steps.Outcome {
+	ui = ui.withDefaults()
+	defer keepTerminal(ui.In)()
+	out := &lockedWriter{w: &colorprofile.Writer{Forward: ui.Out, Profile: colorprofile.NoTTY}}
+	title := appTitle
+	if req.Command != "" {
+		title += ": " + req.Command
 	}
-	if base.Config["clientId"] != "" {
-		c, err := p.askMenu(ctx, base)
-		if err != nil {
-			return summarize(base), err
+	fmt.Fprintln(out, title)
+	if ui.Demo {
+		fmt.Fprintln(out, "DEMO: simulated Azure and Appmixer, nothing real changes.")
+	}
+	p := &plainSession{out: out, in: ui.In, ans: answersFrom(se.Options()), demo: ui.Demo, inv: ui.Inv}
+	var last *steps.Outcome
+	for {
+		if !se.SignedIn() {
+			if err := askAccessible(ctx, p.ans, out, ui.In, askSignIn); err != nil {
+				return &steps.Outcome{Command: req.Command, Err: err}
+			}
+			o, err := p.ans.apply(se.Options())
+			if err != nil {
+				return &steps.Outcome{Command: req.Command, Err: err}
+			}
+			se.SetOptions(o)
 		}
-		if c.Name != actSetup {
-			return summarize(base), p.runCommand(ctx, c, base)
+		o := se.Run(ctx, req, p, p.event)
+		if o.Err != nil && errors.Is(o.Err, steps.ErrQuit) && o.FromMenu && last != nil {
+			return last // "Quit" at the menu after a command: that command's outcome stands
 		}
+		last = o
+		p.sayOutcome(o)
+		if o.Err != nil && (errors.Is(o.Err, steps.ErrQuit) || errors.Is(o.Err, context.Canceled) || ctx.Err() != nil) {
+			return o
+		}
+		if !se.SignedIn() {
+			if !p.askAgain(ctx) {
+				return o
+			}
+			continue
+		}
+		req = steps.Request{Menu: true}
 	}
-	if err := askAccessible(ctx, p.ans, p.out, p.in, askSetup); err != nil {
-		return summarize(base), err
-	}
-	opts, err := p.ans.apply(base.Opts)
-	if err != nil {
-		return summarize(base), err
-	}
-	s := steps.NewState(opts)
-	s.ShareSignIn(base)
-	results, err := p.run(ctx, s, steps.SetupFlow(opts), p.prompter())
-	sum := s.Summarize(results)
-	if err != nil {
-		return sum, err
-	}
-	writePlainSummary(p.out, sum, programName())
-	return sum, nil
 }
 
 // plainSession is one accessible run: where it writes and reads, and the
 // answers so far.
 type plainSession struct {
-	out      io.Writer
-	in       io.Reader
-	ans      *answers
-	signedIn bool // both sign-ins were said
+	out  io.Writer
+	in   io.Reader
+	ans  *answers
+	demo bool
+	inv  invocation
+
+	mu       sync.Mutex
+	signedIn bool // both sign-ins were said; later commands do not repeat them
 }
 
-// plainSignIn writes the title, asks the sign-in questions and signs in to
-// both services; the state it returns holds the sessions the next flow shares.
-func plainSignIn(ctx context.Context, title string, o steps.Options, ui UI) (*plainSession, *steps.State, error) {
-	// Plain text only: huh's field titles carry styles, which a screen
-	// reader would read out or a log would keep as escape codes.
-	out := &lockedWriter{w: &colorprofile.Writer{Forward: ui.Out, Profile: colorprofile.NoTTY}}
-	fmt.Fprintln(out, title)
-	if ui.Demo {
-		fmt.Fprintln(out, "DEMO: simulated Azure and Appmixer, nothing real changes.")
+// event says one runner event as a line.
+func (p *plainSession) event(ev steps.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ev.Kind == steps.EventDeviceCode {
+		fmt.Fprintf(p.out, "To sign in to Azure, open %s and enter the code %s\n", ev.Device.VerificationURL, spaced(ev.Device.UserCode))
+		if p.demo {
+			fmt.Fprintln(p.out, "The demo approves the code by itself in a few seconds.")
+		}
+		return
 	}
-	p := &plainSession{out: out, in: ui.In, ans: answersFrom(o)}
-	if err := askAccessible(ctx, p.ans, out, ui.In, askSignIn); err != nil {
-		return p, nil, err
+	if p.signedIn && isSignIn(ev.Step.ID) && ev.Kind != steps.EventFailed {
+		return // said once already: later commands only read Appmixer's configuration again
 	}
-	opts, err := p.ans.apply(o)
-	if err != nil {
-		return p, nil, err
+	if ev.Kind == steps.EventDone && ev.Step.ID == steps.IDSignInAppmixer {
+		defer func() { p.signedIn = true }()
 	}
-	opts.OnDeviceCode = func(dc steps.DeviceCode) {
-		fmt.Fprintf(out, "To sign in to Azure, open %s and enter the code %s\n", dc.VerificationURL, spaced(dc.UserCode))
-	}
-	base := steps.NewState(opts)
-	_, err = p.run(ctx, base, steps.SetupFlow(opts)[:1], p.prompter())
-	return p, base, err
+	fmt.Fprint(p.out, eventLine(ev))
 }
 
-func (p *plainSession) prompter() linePrompter { return linePrompter{w: p.out, r: p.in} }
-
-// run runs a flow on s, each event a line, each plan asked by prompt.
-func (p *plainSession) run(ctx context.Context, s *steps.State, flow []steps.Stage, prompt steps.Prompter) ([]steps.StepResult, error) {
-	rn := &steps.Runner{
-		Stages: flow,
-		Prompt: prompt,
-		Observe: func(ev steps.Event) {
-			if p.signedIn && isSignIn(ev.Step.ID) && ev.Kind != steps.EventFailed {
-				return // said once already: the next flow only re-reads Appmixer's configuration
+// sayOutcome says how a command ended: its report, or what failed and what to do.
+func (p *plainSession) sayOutcome(o *steps.Outcome) {
+	if o.Err != nil {
+		if errors.Is(o.Err, steps.ErrQuit) {
+			fmt.Fprintln(p.out, stoppedLine(o))
+			return
+		}
+		fmt.Fprintln(p.out, "The run failed: "+o.Err.Error())
+		if h, ok := hint.Of(o.Err); ok {
+			if s := forQuestions(h, p.inv); s != "" {
+				fmt.Fprintln(p.out, "What to do: "+s+".")
 			}
-			fmt.Fprint(p.out, eventLine(ev))
-		},
-		DryRun: s.Opts.DryRun,
+		}
+		return
 	}
-	results, err := rn.Run(ctx, s)
-	p.signedIn = p.signedIn || s.Graph != nil && s.Appmixer != nil
-	return results, err
+	sayReport(p.out, o, p.inv)
 }
 
-// askMenu is the start menu as one question; Enter keeps "Set up".
-func (p *plainSession) askMenu(ctx context.Context, base *steps.State) (Command, error) {
-	items := startMenu(base.Summarize(nil).TenantField)
-	fmt.Fprintf(p.out, "Appmixer already uses the Microsoft app with client ID %s.\n", base.Config["clientId"])
-	opts := make([]huh.Option[int], len(items))
-	for i, it := range items {
-		opts[i] = huh.NewOption(it.title+": "+it.about, i)
+// askAgain offers to answer the sign-in questions again after a failed sign-in.
+func (p *plainSession) askAgain(ctx context.Context) bool {
+	again := true
+	ask := func() error {
+		return huh.NewConfirm().Title("Answer the sign-in questions again?").Value(&again).RunAccessible(p.out, p.in)
 	}
+	if err := interruptible(ctx, ask); err != nil {
+		return false
+	}
+	fmt.Fprintln(p.out)
+	return again
+}
+
+// Confirm asks about a plan; a plan that deletes wants the exact name typed.
+func (p *plainSession) Confirm(ctx context.Context, q steps.Question) (steps.Decision, error) {
+	lp := linePrompter{w: p.out, r: p.in}
+	if q.Plan.ConfirmName == "" {
+		return lp.Confirm(ctx, q)
+	}
+	showPlan(p.out, q.Step, q.Plan)
+	name := q.Plan.ConfirmName
+	fmt.Fprintf(p.out, "To delete it, type the app's name, %s, then Enter. Anything else keeps the app: ", name)
+	line, err := readLineCtx(ctx, p.in)
+	if cerr := ctx.Err(); cerr != nil {
+		return steps.Quit, cerr // ctrl+c: nothing was deleted
+	}
+	if err != nil || strings.TrimSpace(line) != name {
+		fmt.Fprintln(p.out, "That is not the app's name: the app is kept and nothing was deleted.")
+		return steps.Quit, nil
+	}
+	return steps.Apply, nil
+}
+
+// Choose is the start menu as one numbered question, with Quit last; Enter
+// keeps the first choice.
+func (p *plainSession) Choose(ctx context.Context, m steps.Menu) (steps.MenuItem, error) {
+	if m.ClientID != "" {
+		fmt.Fprintf(p.out, "Appmixer uses the Microsoft app with client ID %s.\n", m.ClientID)
+	} else {
+		fmt.Fprintln(p.out, "Appmixer holds no Microsoft app now: set up makes one.")
+	}
+	opts := make([]huh.Option[int], 0, len(m.Items)+1)
+	for i, it := range m.Items {
+		opts = append(opts, huh.NewOption(it.Title+": "+it.About, i))
+	}
+	opts = append(opts, huh.NewOption("Quit", -1))
 	choice := 0
 	ask := func() error {
 		return huh.NewSelect[int]().Title("What would you like to do?").Options(opts...).Value(&choice).RunAccessible(p.out, p.in)
 	}
 	if err := interruptible(ctx, ask); err != nil {
-		return Command{}, fmt.Errorf("reading your answers: %w", err)
+		return steps.MenuItem{}, fmt.Errorf("reading your answers: %w", err)
 	}
 	fmt.Fprintln(p.out)
-	return items[choice].cmd, nil
+	if choice < 0 {
+		return steps.MenuItem{}, steps.ErrQuit
+	}
+	return m.Items[choice], nil
 }
 
-func summarize(s *steps.State) steps.Summary {
-	if s == nil {
-		return steps.Summary{}
+// Setup asks the setup questions.
+func (p *plainSession) Setup(ctx context.Context, o steps.Options) (steps.Options, error) {
+	if err := askAccessible(ctx, p.ans, p.out, p.in, askSetup); err != nil {
+		return o, err
 	}
-	return s.Summarize(nil)
+	return p.ans.apply(o)
 }
 
 // askPhase is which questions askAccessible asks.
@@ -185,10 +238,10 @@ func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, ph
 			return input("Azure tenant (optional, Enter for your home tenant)", "", &a.Tenant, func(string) error { return nil })
 		}},
 		{askSetup, func() error {
-			return input("App registration name", "", &a.AppName, required("the app name"))
+			return input("App registration name", appNameHelp, &a.AppName, required("the app name"))
 		}},
 		{askSetup, func() error {
-			return input("Client secret expiry", "24 months is the portal's furthest; or 730d, 2y, 2027-12-31.", &a.Expiry, validateExpiry)
+			return input("Client secret expiry", steps.ExpiryRule, &a.Expiry, validateExpiry)
 		}},
 		{askSetup, func() error { return choose("Supported account types", audienceHelp, &a.Audience, audienceOptions) }},
 		{askSetup, func() error { return choose("API permissions", permissionHelp, &a.Permissions, permissionOptions) }},
@@ -198,7 +251,18 @@ func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, ph
 			}
 			return input("Custom permissions (comma list)", "", &a.Custom, a.validateCustom)
 		}},
-		{askSetup, func() error { return choose("Tenant field in Appmixer", "", &a.TenantField, tenantFieldOptions) }},
+		{askSetup, func() error {
+			for {
+				if err := choose("Tenant field in Appmixer", "", &a.TenantField, tenantFieldOptions); err != nil {
+					return err
+				}
+				if err := a.validateTenantField(a.TenantField); err != nil {
+					fmt.Fprintln(w, err)
+					continue
+				}
+				return nil
+			}
+		}},
 		{askSetup, func() error {
 			return huh.NewConfirm().Title("Grant admin consent now?").Value(&a.AdminConsent).RunAccessible(w, r)
 		}},
@@ -245,7 +309,8 @@ type linePrompter struct {
 	r io.Reader
 }
 
-func (p linePrompter) Confirm(ctx context.Context, info steps.Info, plan steps.Plan) (steps.Decision, error) {
+func (p linePrompter) Confirm(ctx context.Context, q steps.Question) (steps.Decision, error) {
+	info, plan := q.Step, q.Plan
 	showPlan(p.w, info, plan)
 	choices, letters := "a (or just Enter) to apply, q to quit", "a or q"
 	if plan.Skippable {
@@ -344,19 +409,28 @@ func eventLine(ev steps.Event) string {
 	t := ev.Step.Title
 	switch ev.Kind {
 	case steps.EventChecking:
-		return t + ": checking what exists…\n"
+		return orText(ev.Step.Checking, t+": checking what exists") + "…\n"
 	case steps.EventApplying:
 		return t + ": applying…\n"
 	case steps.EventProgress:
 		return t + ": " + ev.Message + "\n"
 	case steps.EventDone:
-		return "Done: " + t + ", " + changeCount(ev.Changed) + ".\n"
+		return "Done: " + t + ", " + doneWords(ev) + ".\n"
 	case steps.EventSkipped:
-		return "Skipped: " + t + ", " + cmpOr(ev.Message, "skipped") + ".\n"
+		return "Skipped: " + t + ", " + orText(ev.Message, "skipped") + ".\n"
 	case steps.EventFailed:
 		return "Failed: " + errString(ev.Err) + "\n"
 	}
 	return ""
+}
+
+// doneWords says what a finished step did: its changes, or for a read-only
+// step (a sign-in, a check, the verification) what it found.
+func doneWords(ev steps.Event) string {
+	if ev.Step.ReadOnly && len(ev.Plan.Found) > 0 {
+		return strings.Join(ev.Plan.Found, "; ")
+	}
+	return changeCount(ev.Changed)
 }
 
 func errString(err error) string {
@@ -364,31 +438,6 @@ func errString(err error) string {
 		return "unknown error"
 	}
 	return err.Error()
-}
-
-func writePlainSummary(w io.Writer, s steps.Summary, cmd string) {
-	fmt.Fprintln(w)
-	if s.DryRun {
-		fmt.Fprintln(w, "Dry run: nothing was changed.")
-	} else {
-		fmt.Fprintln(w, "The Microsoft connector is set up.")
-	}
-	fmt.Fprintf(w, "Client ID (Appmixer clientId): %s\n", s.ClientID)
-	fmt.Fprintf(w, "Tenant ID: %s\n", s.TenantID)
-	if !s.SecretExpires.IsZero() {
-		fmt.Fprintf(w, "Client secret: %s, expires %s\n", s.SecretHint, s.SecretExpires.Format("2006-01-02"))
-	}
-	if s.TenantField {
-		fmt.Fprintf(w, "Tenant field is on: users type %s into the Tenant field when they connect.\n", s.TenantID)
-	} else {
-		fmt.Fprintln(w, "Tenant field is off.")
-	}
-	for _, r := range s.Steps {
-		for _, c := range r.Changes {
-			fmt.Fprintf(w, "Changed, %s: %s\n", r.Step.Title, c)
-		}
-	}
-	fmt.Fprintln(w, laterLine(cmd)+" Running again is safe.")
 }
 
 // lockedWriter serialises writes from the runner's concurrent checks.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/azure"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -41,6 +42,28 @@ func (a *answers) refreshURLStatus(last *string) bool {
 }
 
 const customPermissions = "custom"
+
+// formField is where a form asks for an input: the question's label and its form.
+type formField struct {
+	label string
+	kind  formKind
+}
+
+// formFields are the inputs the TUI and the accessible mode ask for, by the
+// hint that names them: an error about one leads back to its question.
+var formFields = map[hint.Input]formField{
+	hint.AppmixerURL:      {"Appmixer API URL", formSignIn},
+	hint.AppmixerUsername: {"Appmixer admin username", formSignIn},
+	hint.AppmixerPassword: {"Appmixer admin password", formSignIn},
+	hint.Auth:             {"Sign in to Azure with", formSignIn},
+	hint.Tenant:           {"Azure tenant", formSignIn},
+	hint.AppName:          {"App registration name", formSetup},
+	hint.SecretExpiry:     {"Client secret expiry", formSetup},
+	hint.Audience:         {"Supported account types", formSetup},
+	hint.Permissions:      {"API permissions", formSetup},
+	hint.TenantField:      {"Tenant field in Appmixer", formSetup},
+	hint.AdminConsent:     {"Grant admin consent now?", formSetup},
+}
 
 // answersFrom pre-fills the form from flags and env (already in Options).
 func answersFrom(o steps.Options) *answers {
@@ -135,6 +158,15 @@ func (a *answers) validatePassword(s string) error {
 	return nil
 }
 
+// validateTenantField refuses "off" for a single-tenant app at the question:
+// such an app cannot use Microsoft's common endpoint.
+func (a *answers) validateTenantField(s string) error {
+	if a.Audience == "single-tenant" && s == string(steps.TenantFieldOff) {
+		return errors.New("a single-tenant app needs the Tenant field (it cannot use Microsoft's common endpoint): choose On or Leave as it is")
+	}
+	return nil
+}
+
 func validateExpiry(s string) error {
 	_, err := steps.ParseExpiry(s)
 	return err
@@ -155,6 +187,7 @@ var (
 		huh.NewOption("Work/school accounts in any organisation", "multi-tenant"),
 		huh.NewOption("Only your organisation (single tenant)", "single-tenant"),
 	}
+	appNameHelp  = "Shown to users on Microsoft's consent screen."
 	audienceHelp = "Who can connect Microsoft accounts in Appmixer. Personal = outlook.com and personal OneDrive. " +
 		"Single tenant needs the Tenant field on: users then type your tenant ID when they connect."
 
@@ -199,8 +232,8 @@ func newSignInForm(a *answers) *huh.Form {
 				return required("the username")(s)
 			}),
 		huh.NewInput().Key("password").Title("Appmixer admin password").
-			Description("Hidden as you type; kept in memory only.").
-			EchoMode(huh.EchoModePassword).Value(&a.Password).Validate(a.validatePassword),
+			Description("Nothing shows as you type, not even its length; kept in memory only.").
+			EchoMode(huh.EchoModeNone).Value(&a.Password).Validate(a.validatePassword),
 	).Title("Sign in to Appmixer").Description("Replaces: Backoffice login. The user must be an admin.")
 
 	azureGroup := huh.NewGroup(
@@ -217,10 +250,10 @@ func newSignInForm(a *answers) *huh.Form {
 func newSetupForm(a *answers) *huh.Form {
 	appGroup := huh.NewGroup(
 		huh.NewInput().Key("app").Title("App registration name").
-			Description("Shown to users on Microsoft's consent screen.").
+			Description(appNameHelp).
 			Value(&a.AppName).Validate(required("the app name")),
 		huh.NewInput().Key("expiry").Title("Client secret expiry").
-			Description("24 months is the portal's furthest; or 730d, 2y, 2027-12-31.").
+			Description(steps.ExpiryRule).
 			Value(&a.Expiry).Validate(validateExpiry),
 	).Title("The app registration").Description("Replaces: Azure portal → App registrations → + New registration.")
 
@@ -242,7 +275,7 @@ func newSetupForm(a *answers) *huh.Form {
 	tenantGroup := huh.NewGroup(
 		huh.NewSelect[string]().Key("tenantField").Title("Tenant field in Appmixer").
 			Description("Appmixer's microsoftTenant key: adds a Tenant field to the Microsoft connect dialog.").
-			Options(tenantFieldOptions...).Value(&a.TenantField),
+			Options(tenantFieldOptions...).Value(&a.TenantField).Validate(a.validateTenantField),
 		huh.NewConfirm().Key("consent").Title("Grant admin consent now?").
 			Description("Consents for the whole organisation, so users are not asked one by one.").
 			Value(&a.AdminConsent),

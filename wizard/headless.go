@@ -3,40 +3,40 @@ package wizard
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
 // Headless renders a run as plain lines (azd's console without a TTY: ✓ / x / !
-// step lines, no spinner) and, with JSON, one object on Out at the end.
+// step lines, no spinner) and, with JSON, one object on Out at the end. Every
+// plan is applied (the caller checked --yes, or --dry-run).
 type Headless struct {
-	Out  io.Writer // step lines, or the JSON object
-	Err  io.Writer // device-code instructions and, with JSON, the step lines
+	Out  io.Writer // step lines and the result, or the JSON object
+	Err  io.Writer // device-code instructions, the error line and, with JSON, the step lines
 	JSON bool
+	Inv  invocation
 }
 
-// RunHeadless runs the flow with every plan applied (the caller checked --yes or
-// --dry-run) and prints it. The returned error is already one line.
-func RunHeadless(ctx context.Context, o steps.Options, flow []steps.Stage, h Headless) (steps.Summary, error) {
-	p := &plainPrinter{w: h.lines()}
-	st, results, err := runPlain(ctx, o, flow, h, p.event)
-	sum := st.Summarize(results)
-	if h.JSON {
-		res := CommandResult{OK: err == nil, Command: "setup", Summary: sum} // one shape for every command
-		if err != nil {
-			res.Error = err.Error()
-		}
-		return sum, encodeJSON(h.Out, res, err)
+// Run runs one command in the session and prints it; the outcome decides the exit code.
+func (h Headless) Run(ctx context.Context, se *steps.Session, req steps.Request) *steps.Outcome {
+	p := &plainPrinter{w: h.lines(), device: h.Err, statusOnly: req.Command == "status"}
+	out := se.Run(ctx, req, steps.Yes{Command: req.Command}, p.event)
+	switch {
+	case h.JSON:
+		_ = writeJSON(h.Out, out, h.Inv)
+	case out.Err == nil:
+		printReport(h.lines(), out, h.Inv)
 	}
-	if err == nil {
-		printSummary(h.Out, sum)
+	if err := out.ExitErr(); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(h.Err, "error: "+errorLine(err, h.Inv))
 	}
-	return sum, err
+	return out
 }
 
 // lines is where step lines go: stdout, or stderr with --json so stdout stays one object.
@@ -47,41 +47,56 @@ func (h Headless) lines() io.Writer {
 	return h.Out
 }
 
-// runPlain walks flow with every plan applied; the device code goes to Err.
-func runPlain(ctx context.Context, o steps.Options, flow []steps.Stage, h Headless, observe func(steps.Event)) (*steps.State, []steps.StepResult, error) {
-	userDevice := o.OnDeviceCode
-	o.OnDeviceCode = func(dc steps.DeviceCode) {
-		fmt.Fprintf(h.Err, "To sign in to Azure, open %s and enter the code %s\n", dc.VerificationURL, dc.UserCode)
-		if userDevice != nil {
-			userDevice(dc)
+// Result is the --json object of every command: the summary, status's
+// checks, or the error with what to do. It never holds a secret.
+type Result struct {
+	OK      bool                `json:"ok"`
+	Command string              `json:"command"`
+	Error   string              `json:"error,omitempty"`
+	Hint    string              `json:"hint,omitempty"` // what to do, for scripts
+	Checks  []steps.StatusCheck `json:"checks,omitempty"`
+	steps.Summary
+}
+
+func writeJSON(w io.Writer, out *steps.Outcome, inv invocation) error {
+	res := Result{OK: out.ExitErr() == nil, Command: orText(out.Label, out.Command), Summary: out.Summary}
+	if out.Status != nil {
+		res.Checks = out.Status.Checks
+	}
+	if err := out.ExitErr(); err != nil {
+		res.Error = err.Error()
+		if h, ok := hint.Of(err); ok {
+			res.Hint = forShell(h, inv)
 		}
 	}
-	st := steps.NewState(o)
-	rn := &steps.Runner{Stages: flow, Observe: observe, DryRun: o.DryRun}
-	results, err := rn.Run(ctx, st)
-	return st, results, err
+	return EncodeJSON(w, res)
 }
 
-// encodeJSON prints the run's one JSON object; failing to print counts only
-// when the run itself succeeded.
-func encodeJSON(w io.Writer, v any, runErr error) error {
+// EncodeJSON prints the run's one JSON object.
+func EncodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil && runErr == nil {
-		return err
-	}
-	return runErr
+	return enc.Encode(v)
 }
 
+// plainPrinter writes one line per event.
 type plainPrinter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu         sync.Mutex
+	w          io.Writer
+	device     io.Writer
+	statusOnly bool // status prints its table at the end; only who signed in heads it
 }
 
 func (p *plainPrinter) event(e steps.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.statusOnly && e.Kind != steps.EventFailed && e.Kind != steps.EventProgress && e.Kind != steps.EventDeviceCode &&
+		!(e.Kind == steps.EventDone && isSignIn(e.Step.ID)) {
+		return
+	}
 	switch e.Kind {
+	case steps.EventDeviceCode:
+		fmt.Fprintf(p.device, "To sign in to Azure, open %s and enter the code %s\n", e.Device.VerificationURL, e.Device.UserCode)
 	case steps.EventPlanned:
 		if e.Plan.Empty() {
 			return
@@ -107,6 +122,9 @@ func (p *plainPrinter) event(e steps.Event) {
 	}
 }
 
+// isSignIn tells the two sign-in steps from the rest.
+func isSignIn(id steps.ID) bool { return id == steps.IDSignInAzure || id == steps.IDSignInAppmixer }
+
 // detail is the short text after a ✓: what changed, or what was found.
 func detail(e steps.Event) string {
 	switch {
@@ -120,34 +138,52 @@ func detail(e steps.Event) string {
 	return ""
 }
 
-func printSummary(w io.Writer, s steps.Summary) {
-	if s.DryRun {
-		fmt.Fprintln(w, "Dry run: nothing was changed. Run again without --dry-run to apply the plan above.")
-		return
-	}
+// printReport writes a command's result as plain lines: the headline, the
+// facts aligned, sentences, warnings, the status table, and what to run later.
+func printReport(w io.Writer, out *steps.Outcome, inv invocation) {
+	r := out.Report
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Client ID (Appmixer clientId):  %s\n", s.ClientID)
-	fmt.Fprintf(w, "Tenant ID:                      %s\n", s.TenantID)
-	if !s.SecretExpires.IsZero() {
-		fmt.Fprintf(w, "Client secret:                  %s expires %s (%s)\n", s.SecretHint, s.SecretExpires.Format("2006-01-02"), until(s.SecretExpires))
+	fmt.Fprintln(w, steps.StatusMark(r.Level)+" "+r.Headline)
+	width := 0
+	for _, f := range r.Facts {
+		width = max(width, len(f.Label))
 	}
-	if s.TenantField {
-		fmt.Fprintf(w, "Tenant field:                   on; users type %s (or common)\n", s.TenantID)
-	} else {
-		fmt.Fprintln(w, "Tenant field:                   off")
+	for _, c := range r.Checks {
+		width = max(width, len(c.Name))
 	}
-	fmt.Fprintln(w, laterLine(programName()))
+	for _, f := range r.Facts {
+		if f.Value != "" {
+			fmt.Fprintf(w, "%-*s  %s\n", width+1, f.Label+":", f.Value)
+		}
+	}
+	for _, c := range r.Checks {
+		line := fmt.Sprintf("%s %-*s  %s", steps.StatusMark(c.Level), width, c.Name, c.Detail)
+		if c.Fix != "" && c.Level != steps.StatusOK {
+			line += ": run " + inv.command(c.Fix)
+		}
+		fmt.Fprintln(w, line)
+	}
+	for _, l := range r.Lines {
+		fmt.Fprintln(w, l)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintln(w, "! "+n)
+	}
+	if out.Summary.DryRun {
+		fmt.Fprintf(w, "Nothing was changed: run %s without --dry-run to apply the plan above.\n", inv.command(out.Label))
+	}
+	if len(r.Later) > 0 {
+		var ls []string
+		for _, l := range r.Later {
+			ls = append(ls, l.What+" with: "+inv.command(l.Command)+".")
+		}
+		fmt.Fprintln(w, strings.Join(ls, " "))
+	}
 }
 
-// laterLine is what every plain summary ends with: how to check and renew.
-func laterLine(cmd string) string {
-	return fmt.Sprintf("Check it later with: %s status. Renew the secret before it expires with: %s rotate-secret.", cmd, cmd)
-}
-
-func until(t time.Time) string {
-	d := time.Until(t)
-	if d < 0 {
-		return "expired"
+func orText(v, def string) string {
+	if strings.TrimSpace(v) == "" {
+		return def
 	}
-	return fmt.Sprintf("in %d days", int(d.Hours()/24))
+	return v
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
@@ -16,12 +17,12 @@ import (
 type phase int
 
 const (
-	phaseForm    phase = iota // the inputs
-	phaseRun                  // steps running, plans to confirm, device code
-	phaseError                // a step failed: retry or quit
-	phaseSummary              // an action is done: its summary, status table or result
-	phaseMenu                 // an existing setup was found: what to do with it
-	phaseDone                 // quitting
+	phaseForm   phase = iota // the sign-in or the setup questions
+	phaseRun                 // steps running; plans, device code and the name to type come up here
+	phaseError               // a command failed: retry, change an answer, menu or quit
+	phaseResult              // a command is done: its report
+	phaseMenu                // the start menu of an existing setup
+	phaseDone                // quitting
 )
 
 // formKind is which of the two forms is on screen.
@@ -32,104 +33,109 @@ const (
 	formSetup                  // what the setup makes
 )
 
-// Messages from the runner's goroutine (sent with Program.Send, never blocking the loop).
+// Messages from the engine's goroutine (sent with Program.Send, never blocking the loop).
 type (
-	eventMsg      struct{ ev steps.Event }
-	deviceCodeMsg struct{ dc steps.DeviceCode }
-	confirmMsg    struct {
-		info  steps.Info
-		plan  steps.Plan
+	eventMsg   struct{ ev steps.Event }
+	confirmMsg struct {
+		q     steps.Question
 		reply chan<- steps.Decision // buffered: answering never blocks
 	}
-	runDoneMsg struct {
-		results []steps.StepResult
-		summary steps.Summary
-		report  *steps.StatusReport // status only
-		err     error
+	menuMsg struct {
+		menu  steps.Menu
+		reply chan<- menuReply
 	}
-	// signedInMsg ends the sign-in: clientID is Appmixer's (non-empty: an existing setup).
-	signedInMsg struct {
-		clientID string
-		summary  steps.Summary
+	menuReply struct {
+		item steps.MenuItem
+		err  error
 	}
+	setupMsg struct {
+		opts  steps.Options
+		reply chan<- setupReply
+	}
+	setupReply struct {
+		opts steps.Options
+		err  error
+	}
+	doneMsg   struct{ out *steps.Outcome }
 	openedMsg struct{ err error }
+	// formBuiltMsg carries the first form, built off the event loop: huh's
+	// forms take milliseconds to build, and the first frame should not wait.
+	formBuiltMsg struct{ f *huh.Form }
 )
 
 // config is what the model needs from outside; tests fill it with fakes.
 type config struct {
-	opts     steps.Options
-	infos    []steps.Info                              // the sidebar, in flow order
-	infosFor func(Command, steps.Options) []steps.Info // the sidebar of an action (admin consent adds a step)
-	// start starts an action (actSignIn, actSetup or a lifecycle Command), or
-	// retries the last one; its end arrives as signedInMsg or runDoneMsg.
-	start     func(c Command, o steps.Options, retry bool) tea.Cmd
-	cancel    context.CancelFunc // Ctrl-C: stop the runner
-	openURL   func(string) error // the "open browser" key
-	now       func() time.Time   // clock for elapsed times
-	demo      bool               // banner: simulated services
-	cmdName   string             // how the summary names the program
-	skipForm  bool               // inputs complete: run the setup at once (tests, resumed runs)
-	startWith Command            // a lifecycle command to run right after the sign-in (no menu)
-	signInNow bool               // the sign-in inputs are complete: sign in without the form
+	opts       steps.Options
+	start      func(steps.Request) tea.Cmd // runs a request on the Session; its end arrives as doneMsg
+	setOptions func(steps.Options)         // gives the Session the sign-in answers
+	cancel     context.CancelFunc          // ctrl+c: stop the engine
+	openURL    func(string) error          // the "open browser" key
+	now        func() time.Time            // clock for elapsed times
+	demo       bool                        // banner: simulated services
+	inv        invocation                  // how the person ran the program
+	first      steps.Request               // what runs after the sign-in: a command, or the menu
+	signInNow  bool                        // the sign-in inputs are complete: no sign-in form
 }
 
 type model struct {
-	cfg config
-	st  styles
+	cfg  config
+	st   styles
+	keys keyMap
+	help help.Model
 
 	width, height int
 	phase         phase
+	wide          bool // this frame drops the sidebar: a token would not fit beside it
 
-	ans *answers
-
-	formPending bool              // the first form is being built (see formBuiltMsg)
+	ans         *answers
+	opts        steps.Options
+	formPending bool              // the first form is being built
 	early       []tea.KeyPressMsg // keys typed before it was ready
 	form        *huh.Form
 	formKind    formKind
-	urlStatus   string // last live check shown under the URL input
-	opts        steps.Options
+	urlStatus   string           // last live check shown under the URL input
+	setupReply  chan<- setupReply // the Session waits for the setup answers
+	formNote    string           // a line above the form: why it is back
 
-	action   Command     // what runs (or ran last): actSignIn, actSetup or a lifecycle command
-	signedIn bool        // both sign-ins done: the menu can be offered
-	found    signedInMsg // what the sign-in found
-	fromMenu bool        // the action was chosen in the menu: quitting a plan returns there
-	menu     int         // the menu's cursor
-	report   *steps.StatusReport
-
-	typed   string // teardown: the app name typed so far
-	typedNo string // teardown: why the last typed name was refused
-
-	status  map[steps.ID]stepStatus
-	current steps.Info
-
-	activity      string // "Checking what exists", "Applying the changes"
-	activitySince time.Time
-	progress      string
-	log           []string // one line per finished step
+	req      steps.Request // what runs (or ran last)
+	infos    []steps.Info  // the sidebar
+	status   map[steps.ID]stepStatus
+	current  steps.Info
+	activity string
+	since    time.Time
+	progress string
+	log      []string // one line per finished step
 
 	confirm *confirmMsg
+	typed   string // a plan that deletes: the name typed so far
+	typedNo string // why the last typed name was refused
 	device  *steps.DeviceCode
-	flash   string // short feedback: "code copied"
 
-	results   []steps.StepResult
-	summary   steps.Summary
-	err       error // the run's final error (nil after a good summary)
-	completed bool  // the run reached its end without error
-	scroll    int
+	menu      *steps.Menu
+	menuReply chan<- menuReply
+	cursor    int
+	chosen    bool // the command running was chosen in the menu: q at a plan returns there
 
-	spin spinner.Model
+	flash    string          // a line on what just happened
+	out      *steps.Outcome  // the last command's end
+	lastGood *steps.Outcome  // the last command that succeeded: left on the terminal at the end
+	signedIn bool            // both sign-ins succeeded once
+	scroll   int
+	spin     spinner.Model
 }
 
 func newModel(cfg config) *model {
 	if cfg.now == nil {
 		cfg.now = time.Now
 	}
-	if cfg.cmdName == "" {
-		cfg.cmdName = "msconnector-wizard"
+	if cfg.inv.prog == "" {
+		cfg.inv = invocation{prog: "msconnector-wizard"}
 	}
 	m := &model{
 		cfg:    cfg,
 		st:     newStyles(),
+		keys:   newKeyMap(),
+		help:   help.New(),
 		width:  80,
 		height: 24,
 		opts:   cfg.opts,
@@ -137,67 +143,46 @@ func newModel(cfg config) *model {
 		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}
 	m.spin.Style = m.st.current
+	m.help.Styles.ShortKey, m.help.Styles.ShortDesc, m.help.Styles.ShortSeparator = m.st.keyName, m.st.keyDesc, m.st.dim
+	m.help.ShortSeparator = "  ·  "
 	m.ans = answersFrom(cfg.opts)
-	switch {
-	case cfg.skipForm:
-		m.phase, m.action = phaseRun, Command{Name: actSetup}
-	case cfg.signInNow:
-		m.phase, m.action = phaseRun, Command{Name: actSignIn}
-	default:
+	m.infos = steps.Infos(cfg.first.Command, cfg.opts)
+	if cfg.signInNow {
+		m.phase, m.req = phaseRun, cfg.first
+	} else {
 		m.formKind, m.formPending = formSignIn, true
 	}
 	return m
 }
 
-// formBuiltMsg carries the first form, built off the event loop: huh's forms
-// take milliseconds to build, and the first frame should not wait for them.
-type formBuiltMsg struct {
-	f    *huh.Form
-	kind formKind
-}
-
 func (m *model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.spin.Tick}
 	if m.formPending {
-		ans, kind := m.ans, m.formKind
-		cmds = append(cmds, func() tea.Msg { return formBuiltMsg{newSignInForm(ans), kind} })
+		ans := m.ans
+		cmds = append(cmds, func() tea.Msg { return formBuiltMsg{newSignInForm(ans)} })
 	} else {
-		cmds = append(cmds, m.startRun())
+		cmds = append(cmds, m.run(m.cfg.first, ""))
 	}
 	return tea.Batch(cmds...)
 }
 
-// onFormBuilt shows the first form and replays the keys typed while it was built.
-func (m *model) onFormBuilt(msg formBuiltMsg) tea.Cmd {
-	m.formPending = false
-	cmds := []tea.Cmd{m.showForm(msg.f, msg.kind)}
-	for _, k := range m.early {
-		cmds = append(cmds, m.updateForm(k))
+// run starts a request with a fresh log; flash is a line on what led here.
+func (m *model) run(req steps.Request, flash string) tea.Cmd {
+	m.req, m.phase, m.flash, m.scroll, m.chosen = req, phaseRun, flash, 0, false
+	m.log, m.confirm, m.device, m.menu, m.form = nil, nil, nil, nil, nil
+	m.activity, m.since, m.progress = "Starting", m.cfg.now(), ""
+	if !req.Retry {
+		m.status = map[steps.ID]stepStatus{}
 	}
-	m.early = nil
-	return tea.Batch(cmds...)
-}
-
-func (m *model) startRun() tea.Cmd { return m.launch(false) }
-
-func (m *model) launch(retry bool) tea.Cmd {
-	m.phase = phaseRun
-	m.activity, m.activitySince, m.progress = "Starting", m.cfg.now(), ""
+	for id, s := range m.status {
+		if s == statusFailed || s == statusCurrent {
+			m.status[id] = statusPending
+		}
+	}
 	if m.cfg.start == nil {
 		return nil
 	}
-	return m.cfg.start(m.action, m.opts, retry)
-}
-
-// runAction starts an action with a fresh sidebar and log.
-func (m *model) runAction(c Command) tea.Cmd {
-	m.action, m.report, m.results, m.log, m.err, m.completed = c, nil, nil, nil, nil, false
-	m.status = map[steps.ID]stepStatus{}
-	m.current, m.scroll = steps.Info{}, 0
-	if m.cfg.infosFor != nil {
-		m.cfg.infos = m.cfg.infosFor(c, m.opts)
-	}
-	return m.startRun()
+	return m.cfg.start(req)
 }
 
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -214,7 +199,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case formBuiltMsg:
-		return m, m.onFormBuilt(msg)
+		return m, m.onFormBuilt(msg.f)
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
 			return m, m.quit(context.Canceled)
@@ -223,6 +208,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.early = append(m.early, msg)
 			return m, nil
 		}
+		return m, m.screen().update(m, msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
@@ -230,128 +216,73 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventMsg:
 		m.onEvent(msg.ev)
 		return m, nil
-	case deviceCodeMsg:
-		dc := msg.dc
-		m.device, m.flash = &dc, ""
-		return m, nil
 	case confirmMsg:
 		c := msg
-		m.confirm, m.current, m.scroll = &c, msg.info, 0
+		m.confirm, m.current, m.scroll, m.flash = &c, msg.q.Step, 0, ""
 		m.typed, m.typedNo = "", ""
-		m.status[msg.info.ID] = statusCurrent
+		m.status[msg.q.Step.ID] = statusCurrent
 		return m, nil
-	case signedInMsg:
-		return m, m.onSignedIn(msg)
-	case runDoneMsg:
-		return m, m.onRunDone(msg)
+	case menuMsg:
+		return m, m.showMenu(msg)
+	case setupMsg:
+		m.setupReply = msg.reply
+		m.opts = msg.opts
+		return m, m.showForm(newSetupForm(m.ans), formSetup)
+	case doneMsg:
+		return m, m.onDone(msg.out)
 	case openedMsg:
 		if msg.err != nil {
-			m.flash = "Could not open a browser: open the URL yourself."
+			m.flash = "Could not open a browser: open the address yourself."
 		} else {
 			m.flash = "Opened the sign-in page in your browser."
 		}
 		return m, nil
 	}
-
-	switch m.phase {
-	case phaseForm:
-		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" && m.formKind == formSetup && m.fromMenu {
-			// The setup questions were chosen in the menu: esc goes back there.
-			m.form = nil
-			m.openMenu("Setup cancelled: nothing was changed.")
-			return m, nil
-		}
+	if m.phase == phaseForm {
 		return m, m.updateForm(msg)
-	case phaseRun:
-		return m, m.updateRun(msg)
-	case phaseError:
-		return m, m.updateError(msg)
-	case phaseSummary:
-		return m, m.updateSummary(msg)
-	case phaseMenu:
-		return m, m.updateMenu(msg)
 	}
 	return m, nil
 }
 
-// quit stops everything: a pending question is answered Quit, the runner's
+// quit stops everything: a pending question is answered, the engine's
 // context is cancelled, and the program exits (bubbletea restores the terminal).
 func (m *model) quit(err error) tea.Cmd {
 	if m.confirm != nil {
 		m.confirm.reply <- steps.Quit
 		m.confirm = nil
 	}
+	if m.menuReply != nil {
+		m.menuReply <- menuReply{err: steps.ErrQuit}
+		m.menuReply = nil
+	}
+	if m.setupReply != nil {
+		m.setupReply <- setupReply{err: err}
+		m.setupReply = nil
+	}
 	if m.cfg.cancel != nil {
 		m.cfg.cancel()
 	}
-	if m.phase != phaseDone {
-		m.err = err
+	if m.phase != phaseDone && err != nil && (m.out == nil || m.out.Err == nil) {
+		m.out = &steps.Outcome{Command: m.req.Command, Err: err}
 	}
 	m.phase = phaseDone
 	return tea.Quit
 }
 
-// formRefresh makes huh rebuild its cached view after a description changed.
-type formRefresh struct{}
-
-func (m *model) updateForm(msg tea.Msg) tea.Cmd {
-	if m.form == nil {
-		return nil // still being built; keys were kept for it
-	}
-	fm, cmd := m.form.Update(msg)
-	if f, ok := fm.(*huh.Form); ok {
-		m.form = f
-	}
-	if m.form.State == huh.StateNormal && m.ans.refreshURLStatus(&m.urlStatus) {
-		fm, cmd2 := m.form.Update(formRefresh{})
-		if f, ok := fm.(*huh.Form); ok {
-			m.form = f
-		}
-		cmd = tea.Batch(cmd, cmd2)
-	}
-	switch m.form.State {
-	case huh.StateAborted:
-		return m.quit(steps.ErrQuit)
-	case huh.StateCompleted:
-		opts, err := m.ans.apply(m.opts)
-		if err != nil { // validators make this unreachable; stay safe anyway
-			m.err = err
-			return m.quit(err)
-		}
-		m.opts = opts
-		m.form = nil
-		if m.formKind == formSetup {
-			return tea.Batch(cmd, m.runAction(Command{Name: actSetup}))
-		}
-		// The sidebar shows what the sign-in leads to: the command, or the setup.
-		next := m.cfg.startWith
-		if next.Name == "" {
-			next.Name = actSetup
-		}
-		if m.cfg.infosFor != nil {
-			m.cfg.infos = m.cfg.infosFor(next, opts)
-		}
-		m.action = Command{Name: actSignIn}
-		return tea.Batch(cmd, m.startRun())
-	}
-	return cmd
-}
-
-// showForm puts a form on screen, sized to the pane.
-func (m *model) showForm(f *huh.Form, k formKind) tea.Cmd {
-	m.form, m.formKind, m.phase = f, k, phaseForm
-	return tea.Batch(f.Init(), m.updateForm(m.formSize()))
-}
-
 func (m *model) onEvent(ev steps.Event) {
 	id := ev.Step.ID
-	if m.device != nil && id == steps.IDSignInAzure && ev.Kind != steps.EventChecking && ev.Kind != steps.EventProgress {
+	if m.device != nil && id == steps.IDSignInAzure && ev.Kind != steps.EventChecking && ev.Kind != steps.EventProgress && ev.Kind != steps.EventDeviceCode {
 		m.device = nil // signed in (or failed): the code is no longer needed
 	}
 	switch ev.Kind {
+	case steps.EventFlow:
+		m.infos = ev.Flow
+	case steps.EventDeviceCode:
+		dc := *ev.Device
+		m.device, m.flash, m.current = &dc, "", ev.Step
 	case steps.EventChecking:
 		m.status[id] = statusCurrent
-		m.setActivity(ev.Step, "Checking what exists")
+		m.setActivity(ev.Step, orText(ev.Step.Checking, "Reading what exists"))
 	case steps.EventPlanned:
 		m.status[id] = statusCurrent
 		m.setActivity(ev.Step, "Planning")
@@ -362,15 +293,19 @@ func (m *model) onEvent(ev steps.Event) {
 		m.progress = ev.Message
 	case steps.EventDone:
 		m.status[id] = statusDone
-		m.log = append(m.log, m.st.done.Render(statusDone.icon())+" "+ev.Step.Title+": "+changeCount(ev.Changed)+elapsed(ev.Elapsed))
+		m.log = append(m.log, m.st.done.Render(statusDone.icon())+" "+ev.Step.Title+": "+doneWords(ev)+elapsed(ev.Elapsed))
 	case steps.EventSkipped:
-		m.status[id] = statusWarning
-		m.log = append(m.log, m.st.warn.Render(statusWarning.icon())+" "+ev.Step.Title+": "+cmpOr(ev.Message, "skipped"))
+		s := statusWarning
+		if ev.Step.ReadOnly || isSignIn(id) {
+			s = statusStopped // stopped because a sibling failed: not a warning of its own
+		}
+		m.status[id] = s
+		m.log = append(m.log, m.st.forStatus(s).Render(s.icon())+" "+ev.Step.Title+": "+orText(ev.Message, "skipped"))
 	case steps.EventFailed:
 		m.status[id] = statusFailed
 		m.current = ev.Step
 	}
-	if ev.Kind != steps.EventProgress && ev.Kind != steps.EventChecking {
+	if ev.Kind != steps.EventProgress && ev.Kind != steps.EventChecking && ev.Kind != steps.EventDeviceCode {
 		m.progress = ""
 	}
 }
@@ -379,145 +314,49 @@ func (m *model) setActivity(step steps.Info, what string) {
 	if m.confirm == nil {
 		m.current = step
 	}
-	m.activity, m.activitySince, m.progress = what, m.cfg.now(), ""
+	m.activity, m.since, m.progress = what, m.cfg.now(), ""
 }
 
-func (m *model) onRunDone(msg runDoneMsg) tea.Cmd {
+// onDone leads on from a finished command.
+func (m *model) onDone(out *steps.Outcome) tea.Cmd {
 	m.confirm, m.device = nil, nil
-	m.results, m.summary, m.err, m.report = msg.results, msg.summary, msg.err, msg.report
+	m.out = out
+	m.signedIn = m.signedIn || m.signedInAt(out)
 	switch {
-	case msg.err == nil:
-		m.phase, m.scroll, m.completed = phaseSummary, 0, true
-		m.status[steps.IDSummary] = statusDone
-		m.afterAction(msg.summary)
+	case out.Err == nil:
+		m.lastGood, m.phase, m.scroll = out, phaseResult, 0
 		return nil
-	case errors.Is(msg.err, steps.ErrQuit) && m.fromMenu:
-		m.err = nil // stopped at a plan chosen from the menu: back to the menu
-		m.openMenu(stoppedFlash(m.action, msg.results))
-		return nil
-	case errors.Is(msg.err, steps.ErrQuit), errors.Is(msg.err, context.Canceled):
-		return m.quit(msg.err)
-	default:
-		m.phase, m.scroll = phaseError, 0
-		return nil
+	case errors.Is(out.Err, steps.ErrQuit) && out.FromMenu && out.Command != "":
+		// Stopped at a plan chosen in the menu: back to the menu.
+		return m.run(steps.Request{Menu: true}, stoppedLine(out))
+	case errors.Is(out.Err, steps.ErrQuit), errors.Is(out.Err, context.Canceled):
+		return m.quit(out.Err)
 	}
-}
-
-func (m *model) updateRun(msg tea.Msg) tea.Cmd {
-	key, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
-	}
-	if m.naming() {
-		return m.updateTyped(key)
-	}
-	if m.confirm != nil {
-		switch key.String() {
-		case "enter", "a", "y":
-			return m.answer(steps.Apply)
-		case "s":
-			if m.confirm.plan.Skippable {
-				return m.answer(steps.Skip)
-			}
-		case "q", "esc":
-			return m.answer(steps.Quit)
-		}
-		m.scrollKeys(key)
-		return nil
-	}
-	if m.device != nil {
-		switch key.String() {
-		case "c":
-			m.flash = "Code copied to the clipboard."
-			return tea.SetClipboard(m.device.UserCode)
-		case "o":
-			url, open := m.device.VerificationURL, m.cfg.openURL
-			if open == nil {
-				return nil
-			}
-			return func() tea.Msg { return openedMsg{open(url)} }
-		}
-	}
-	// While a step runs, "q" does nothing: the key line offers ctrl+c, which
-	// stops the run; a stray "q" must not end a run chosen from the menu.
+	m.phase, m.scroll = phaseError, 0
 	return nil
 }
 
-func (m *model) answer(d steps.Decision) tea.Cmd {
-	m.confirm.reply <- d
-	id := m.confirm.info.ID
-	m.confirm = nil
-	if d == steps.Quit {
-		m.status[id] = statusWarning
-		m.activity, m.activitySince = "Stopping", m.cfg.now()
+// signedInAt reports whether both sign-ins succeeded in a run.
+func (m *model) signedInAt(out *steps.Outcome) bool {
+	ok := 0
+	for _, r := range out.Steps {
+		if isSignIn(r.Step.ID) && r.Status == steps.StatusChecked {
+			ok++
+		}
 	}
-	return nil
+	return ok == 2
 }
 
-func (m *model) updateError(msg tea.Msg) tea.Cmd {
-	key, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
+// outcome is what the program ends with: the last command that succeeded when
+// the person left afterwards, else the last outcome (an error, a stop).
+func (m *model) outcome() *steps.Outcome {
+	switch {
+	case m.out != nil && m.out.Err != nil && !(errors.Is(m.out.Err, steps.ErrQuit) && m.lastGood != nil):
+		return m.out
+	case m.lastGood != nil:
+		return m.lastGood
+	case m.out != nil:
+		return m.out
 	}
-	switch key.String() {
-	case "r", "enter":
-		for id, s := range m.status {
-			if s == statusFailed || s == statusCurrent {
-				m.status[id] = statusPending
-			}
-		}
-		m.err = nil
-		if m.action.Name == actSignIn && m.ans != nil {
-			// A sign-in failure is usually a wrong URL, password or tenant:
-			// show the answers again to fix them.
-			return m.showForm(newSignInForm(m.ans), formSignIn)
-		}
-		return m.launch(true)
-	case "q", "esc":
-		return m.quit(m.err)
-	case "m":
-		if m.signedIn && m.action.Name != actSignIn {
-			m.openMenu(actionTitle(m.action) + " failed: " + errString(m.err))
-			return nil
-		}
-	}
-	m.scrollKeys(key)
-	return nil
-}
-
-func (m *model) updateSummary(msg tea.Msg) tea.Cmd {
-	key, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
-	}
-	switch key.String() {
-	case "enter", "q", "esc":
-		m.phase = phaseDone
-		return tea.Quit
-	case "m":
-		if m.signedIn {
-			m.openMenu("")
-			return nil
-		}
-	}
-	m.scrollKeys(key)
-	return nil
-}
-
-func (m *model) scrollKeys(key tea.KeyPressMsg) {
-	switch key.String() {
-	case "up", "k":
-		m.scroll--
-	case "down", "j":
-		m.scroll++
-	case "pgup":
-		m.scroll -= m.bodyHeight() / 2
-	case "pgdown", "space":
-		m.scroll += m.bodyHeight() / 2
-	case "home":
-		m.scroll = 0
-	case "end":
-		m.scroll = 1 << 20 // the view clamps it to the last page
-	}
-	m.scroll = max(m.scroll, 0) // the view clamps the bottom
+	return &steps.Outcome{Err: context.Canceled}
 }

@@ -60,6 +60,7 @@ const (
 	statusDone
 	statusWarning // skipped, or done with something to look at
 	statusFailed
+	statusStopped // not finished because another step failed
 )
 
 // Icons are distinct characters so the state reads without colour.
@@ -73,6 +74,8 @@ func (s stepStatus) icon() string {
 		return "!"
 	case statusFailed:
 		return "x"
+	case statusStopped:
+		return "–"
 	default:
 		return "○"
 	}

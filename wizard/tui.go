@@ -1,7 +1,8 @@
-// Package wizard is the interactive face of the setup: a bubbletea program
-// with a sidebar of steps, huh forms for the inputs, a plan to confirm per
-// step, the device-code sign-in screen, errors with retry, and a summary.
-// It never talks HTTP itself: it drives package steps.
+// Package wizard holds the program's three front ends on the steps.Session:
+// the full-screen TUI (bubbletea screens, huh forms), the accessible mode
+// (plain questions for screen readers) and headless (plain lines, --json).
+// Each implements the Session's Prompter and renders its events and
+// outcomes; none talks HTTP.
 package wizard
 
 import (
@@ -10,69 +11,27 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
 // UI is how the wizard meets the terminal.
 type UI struct {
-	In         io.Reader
-	Out        io.Writer
-	Demo       bool // show the banner: Azure and Appmixer are simulated
-	Accessible bool // --accessible or ACCESSIBLE=1: plain line prompts for screen readers
+	In   io.Reader
+	Out  io.Writer
+	Err  io.Writer // where the last line goes after the full screen closes
+	Demo bool      // show the banner: Azure and Appmixer are simulated
+	Inv  invocation
 }
 
-// stopWait bounds how long RunTUI waits for the runner after a quit; steps
+// stopWait bounds how long RunTUI waits for the engine after a quit; steps
 // honour ctx, so this is only a guard against a stuck request.
 const stopWait = 5 * time.Second
-
-// RunTUI runs the whole wizard on a terminal and returns what was set up.
-// After the sign-in, an existing setup (Appmixer holds a clientId) gets the
-// start menu: set up, check status, rotate the secret, flip the tenant field,
-// tear down. It returns steps.ErrQuit when the person quits at a prompt and
-// context.Canceled on Ctrl-C; the summary then holds what was done so far.
-func RunTUI(ctx context.Context, o steps.Options, ui UI) (steps.Summary, error) {
-	if ui.Accessible {
-		ui = ui.withDefaults()
-		defer keepTerminal(ui.In)()
-		return runAccessible(ctx, o, ui)
-	}
-	return runProgram(ctx, o, ui, Command{})
-}
-
-// RunTUICommand runs a lifecycle command (status, rotate-secret, tenant on|off,
-// teardown) on a terminal with the wizard's screens: the sign-in questions,
-// then each plan to confirm (teardown: by typing the app's name), a spinner,
-// and the result; status shows its ✓ / ! / x table. The error is what
-// RunCommand would return (for status: non-nil when a check failed or warned).
-// With ui.Accessible it runs headless-style plain lines, asking before each change.
-func RunTUICommand(ctx context.Context, c Command, o steps.Options, ui UI) error {
-	probe := o
-	if _, _, err := CommandFlow(Command{Name: c.Name, Arg: c.Arg, Yes: true}, &probe); err != nil {
-		return err // a usage error, before any screen
-	}
-	if ui.Accessible {
-		ui = ui.withDefaults()
-		defer keepTerminal(ui.In)()
-		return runAccessibleCommand(ctx, c, o, ui)
-	}
-	_, err := runProgram(ctx, o, ui, Command{Name: c.Name, Arg: c.Arg, KeepOld: c.KeepOld})
-	return err
-}
-
-// signInComplete: flags or env give everything the sign-in needs, so a
-// command given on the command line signs in without asking (Azure's method
-// defaults to the device code).
-func signInComplete(o steps.Options) bool {
-	if validateURL(o.AppmixerURL) != nil {
-		return false
-	}
-	return !o.AppmixerToken.IsZero() || (o.AppmixerUsername != "" && !o.AppmixerPassword.IsZero())
-}
 
 func (ui UI) withDefaults() UI {
 	if ui.In == nil {
@@ -81,54 +40,42 @@ func (ui UI) withDefaults() UI {
 	if ui.Out == nil {
 		ui.Out = os.Stdout
 	}
+	if ui.Err == nil {
+		ui.Err = os.Stderr
+	}
+	if ui.Inv.prog == "" {
+		ui.Inv = invocation{prog: "msconnector-wizard"}
+	}
 	return ui
 }
 
-// flowInfos is the sidebar of an action.
-func flowInfos(c Command, o steps.Options) []steps.Info {
-	switch c.Name {
-	case actSignIn:
-		return steps.FlowInfo(steps.SetupFlow(o)[:1])
-	case actSetup, "":
-		return steps.FlowInfo(steps.SetupFlow(o))
+// signInComplete: flags or env give everything the sign-in needs, so a
+// command given on the command line signs in without asking.
+func signInComplete(o steps.Options) bool {
+	if validateURL(o.AppmixerURL) != nil {
+		return false
 	}
-	c.Yes = true
-	flow, _, err := CommandFlow(c, &o)
-	if err != nil {
-		return nil
-	}
-	return steps.FlowInfo(flow)
+	return !o.AppmixerToken.IsZero() || (o.AppmixerUsername != "" && !o.AppmixerPassword.IsZero())
 }
 
-// runProgram runs the bubbletea program; startWith is a lifecycle command to
-// run after the sign-in (empty: the menu or the setup).
-func runProgram(ctx context.Context, o steps.Options, ui UI, startWith Command) (steps.Summary, error) {
+// RunTUI runs the full-screen wizard: the sign-in questions (unless flags
+// answered them and a command was given), then the command, or the start
+// menu of an existing setup, or the setup questions. It returns the last
+// command's outcome and leaves its result (or error) in the terminal.
+func RunTUI(ctx context.Context, se *steps.Session, req steps.Request, ui UI) *steps.Outcome {
 	ui = ui.withDefaults()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-
-	eng := &engine{ctx: ctx}
-	first := startWith
-	if first.Name == "" {
-		first.Name = actSetup
-	}
+	eng := &engine{ctx: ctx, se: se}
+	o := se.Options()
 	m := newModel(config{
-		opts:      o,
-		infos:     flowInfos(first, o),
-		infosFor:  flowInfos,
-		start:     eng.start,
-		cancel:    cancel,
-		openURL:   openBrowser,
-		demo:      ui.Demo,
-		cmdName:   programName(),
-		startWith: startWith,
-		signInNow: startWith.Name != "" && signInComplete(o),
+		opts: o, start: eng.start, setOptions: se.SetOptions, cancel: cancel, openURL: openBrowser,
+		demo: ui.Demo, inv: ui.Inv, first: req, signInNow: req.Command != "" && signInComplete(o),
 	})
 	painted := prepaint(ui.Out, m)
 	// 120 fps: bubbletea draws on its ticker, so its first frame waits at most ~8 ms.
 	p := tea.NewProgram(m, tea.WithInput(ui.In), tea.WithOutput(ui.Out), tea.WithContext(ctx), tea.WithFPS(120))
 	eng.setSend(p.Send)
-
 	final, err := p.Run()
 	if err != nil && painted && final == nil {
 		unprepaint(ui.Out) // bubbletea never took the screen over
@@ -138,54 +85,41 @@ func runProgram(ctx context.Context, o steps.Options, ui UI, startWith Command) 
 	if fm, ok := final.(*model); ok && fm != nil {
 		m = fm
 	}
-	// A runner that did not stop in time may still write its state: then the
-	// summary is left empty rather than read while it changes.
-	var sum steps.Summary
-	if stopped {
-		sum = eng.summary()
-	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
-		return sum, fmt.Errorf("the terminal screen failed (%w): run again with --yes for plain output", err)
+		return &steps.Outcome{Err: fmt.Errorf("the terminal screen failed (%w): run again with --yes for plain output", err)}
 	}
-	sum, err = m.outcome(sum)
-	if m.completed && stopped {
-		m.leaveResult(ui.Out, sum, eng.cur)
+	out := m.outcome()
+	if stopped {
+		m.leaveResult(ui, out)
 	}
-	return sum, err
+	return out
 }
 
-// leaveResult writes the last action's result as plain lines once the
-// full-screen view has gone with the alternate screen: the client ID and the
-// tenant ID people type must stay in the terminal. Never the secret.
-func (m *model) leaveResult(w io.Writer, sum steps.Summary, st *steps.State) {
+// leaveResult writes the result as plain lines once the full screen has gone
+// with the alternate screen: the client ID and the tenant ID people type must
+// stay in the terminal. Lines fit the terminal's width without breaking a
+// token. Never the secret.
+func (m *model) leaveResult(ui UI, out *steps.Outcome) {
+	err := out.ExitErr()
 	switch {
-	case m.action.Name == actSignIn: // left at the menu: nothing ran to its end
-	case m.action.Name == actSetup:
-		printSummary(w, sum)
-	case m.report != nil:
-		printStatus(w, m.report)
-	case st != nil:
-		printCommandSummary(w, m.action, sum, st)
+	case out.Err == nil && out.Command != "":
+		var b strings.Builder
+		printReport(&b, out, m.cfg.inv)
+		for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+			for _, w := range wrapWords(l, max(m.width, 40), 2) {
+				fmt.Fprintln(ui.Out, w)
+			}
+		}
+	case errors.Is(err, steps.ErrQuit):
+		fmt.Fprintln(ui.Err, stoppedLine(out))
+		return
+	}
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, steps.ErrQuit) {
+		fmt.Fprintln(ui.Err, "error: "+errorLine(err, m.cfg.inv))
 	}
 }
 
-// outcome is what the program ends with: the last action's summary, or its
-// error; a status table with problems is an error too, so exit codes match
-// the headless command.
-func (m *model) outcome(sofar steps.Summary) (steps.Summary, error) {
-	switch {
-	case m.completed && m.report != nil && m.action.Name == "status":
-		return m.summary, m.report.Err()
-	case m.completed:
-		return m.summary, nil
-	case m.err != nil:
-		return sofar, m.err
-	default: // the program ended without an answer: the parent ctx was cancelled
-		return sofar, context.Canceled
-	}
-}
-
-// It reports whether the work finished.
+// waitOrGiveUp reports whether the work finished within d.
 func waitOrGiveUp(wg interface{ Wait() }, d time.Duration) bool {
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -197,12 +131,9 @@ func waitOrGiveUp(wg interface{ Wait() }, d time.Duration) bool {
 	}
 }
 
-// programName is how the summary tells people to run the program again.
-func programName() string {
-	if len(os.Args) > 0 {
-		if n := filepath.Base(os.Args[0]); n != "" && n != "." && filepath.Ext(n) != ".test" {
-			return n
-		}
-	}
-	return "msconnector-wizard"
+// IsTerminal reports whether both ends are a terminal.
+func IsTerminal(in, out any) bool {
+	fi, ok1 := in.(*os.File)
+	fo, ok2 := out.(*os.File)
+	return ok1 && ok2 && term.IsTerminal(fi.Fd()) && term.IsTerminal(fo.Fd())
 }

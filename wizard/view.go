@@ -1,9 +1,7 @@
 package wizard
 
 import (
-	"charm.land/huh/v2"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -42,6 +40,11 @@ func (m *model) render() string {
 	}
 	rows = append(rows, m.fit(m.st.header.Render(title)+m.st.dim.Render(m.stepCounter()), m.width))
 
+	m.wide = false
+	if m.phase != phaseForm && m.width >= minSidebarTotal {
+		top, body := m.screen().view(m, m.paneWidth())
+		m.wide = longestWord(append(top, body)...) > m.paneWidth()-6
+	}
 	body := m.paneLines()
 	if m.showSidebar() {
 		side := m.sidebarLines()
@@ -58,7 +61,10 @@ func (m *model) render() string {
 	return strings.Join(rows, "\n")
 }
 
-func (m *model) showSidebar() bool { return m.width >= minSidebarTotal }
+// showSidebar: the result keeps the whole width, and so does a screen with a
+// token (a URL, an ID) too long for the pane beside the sidebar: what people
+// copy gets a line of its own.
+func (m *model) showSidebar() bool { return m.width >= minSidebarTotal && m.phase != phaseResult && !m.wide }
 
 func (m *model) paneWidth() int {
 	if m.showSidebar() {
@@ -77,7 +83,7 @@ func (m *model) bodyHeight() int {
 
 // formSize is the window the huh form gets: the pane, not the terminal.
 func (m *model) formSize() tea.WindowSizeMsg {
-	return tea.WindowSizeMsg{Width: m.paneWidth(), Height: m.bodyHeight()}
+	return tea.WindowSizeMsg{Width: m.paneWidth(), Height: m.bodyHeight() - 1}
 }
 
 func (m *model) stepCounter() string {
@@ -87,9 +93,9 @@ func (m *model) stepCounter() string {
 	case phaseMenu:
 		return "  · start menu"
 	}
-	for i, in := range m.cfg.infos {
+	for i, in := range m.infos {
 		if in.ID == m.current.ID {
-			return fmt.Sprintf("  · step %d of %d", i+1, len(m.cfg.infos))
+			return fmt.Sprintf("  · step %d of %d", i+1, len(m.infos))
 		}
 	}
 	return ""
@@ -97,11 +103,8 @@ func (m *model) stepCounter() string {
 
 func (m *model) sidebarLines() []string {
 	lines := []string{m.st.bold.Render("Steps"), ""}
-	for _, in := range m.cfg.infos {
+	for _, in := range m.infos {
 		s := m.status[in.ID]
-		if in.ID == steps.IDSummary && m.phase == phaseSummary {
-			s = statusDone
-		}
 		title := ansi.Truncate(in.Title, sidebarWidth-4, "…")
 		if s == statusCurrent {
 			title = m.st.current.Render(title)
@@ -112,25 +115,14 @@ func (m *model) sidebarLines() []string {
 }
 
 // paneLines is the main pane cut to exactly bodyHeight lines of paneWidth.
+// A pane taller than the window says so on its last line.
 func (m *model) paneLines() []string {
 	w, h := m.paneWidth(), m.bodyHeight()
-	var top []string
-	var body string
-	switch m.phase {
-	case phaseForm:
-		if m.form != nil {
-			top = strings.Split(m.form.View(), "\n")
-		}
-	case phaseRun:
-		top, body = m.runScreen(w)
-	case phaseError:
-		top, body = m.errorScreen(w)
-	case phaseSummary:
-		top, body = m.summaryScreen(w)
-	case phaseMenu:
-		top, body = m.menuScreen()
-	}
+	top, body := m.screen().view(m, w)
 	lines := m.wrapAll(top, w)
+	if len(lines) > h {
+		lines = append(lines[:h-1], m.st.note.Render("↓ more below: make the window taller"))
+	}
 	if body != "" {
 		rest := m.wrapAll(strings.Split(body, "\n"), w)
 		room := max(h-len(lines), 1)
@@ -161,9 +153,9 @@ func (m *model) paneLines() []string {
 	return out
 }
 
-// wrapAll wraps each line to width w (keeping styles), so nothing wraps on
-// screen. Continuation lines hang under the text after the line's indent and
-// list marker ("+ ", "· ", "! "), so a long change still reads as one item.
+// wrapAll wraps each line to width w at spaces (wrapWords). Continuation
+// lines hang under the text after the line's indent and list marker ("+ ",
+// "· ", "! "), so a long item still reads as one.
 func (m *model) wrapAll(lines []string, w int) []string {
 	var out []string
 	for _, l := range lines {
@@ -175,31 +167,10 @@ func (m *model) wrapAll(lines []string, w int) []string {
 		if ind > w/2 {
 			ind = 0
 		}
-		first, rest, _ := strings.Cut(ansi.Wrap(keepIDs(l), w, " /,"), "\n")
-		out = append(out, unkeepIDs(first))
-		if rest == "" {
-			continue
-		}
-		rest = strings.ReplaceAll(rest, "\n", " ")
-		pad := strings.Repeat(" ", ind)
-		for _, r := range strings.Split(ansi.Wrap(rest, w-ind, " /,"), "\n") {
-			out = append(out, pad+unkeepIDs(strings.TrimLeft(r, " ")))
-		}
+		out = append(out, wrapWords(l, w, ind)...)
 	}
 	return out
 }
-
-// IDs (client, tenant, object) are what people copy: wrapping never breaks
-// one at its hyphens (ansi.Wrap always may), so each stays on one line.
-var idShape = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
-
-const nbHyphen = "\u2011" // one column wide, and not a break point
-
-func keepIDs(s string) string {
-	return idShape.ReplaceAllStringFunc(s, func(id string) string { return strings.ReplaceAll(id, "-", nbHyphen) })
-}
-
-func unkeepIDs(s string) string { return strings.ReplaceAll(s, nbHyphen, "-") }
 
 func hangingIndent(plain string) int {
 	n := len(plain) - len(strings.TrimLeft(plain, " "))
@@ -237,231 +208,10 @@ func (m *model) stepHeader(in steps.Info) []string {
 	return append(top, "")
 }
 
-func (m *model) runScreen(w int) ([]string, string) {
-	switch {
-	case m.confirm != nil:
-		return m.planScreen()
-	case m.device != nil:
-		return m.deviceScreen(w), ""
-	}
-	top := m.stepHeader(m.current)
-	el := m.cfg.now().Sub(m.activitySince).Truncate(time.Second)
-	top = append(top, m.spin.View()+" "+m.activity+"… "+m.st.dim.Render(el.String()))
-	if m.progress != "" {
-		top = append(top, "  "+m.st.dim.Render(m.progress))
-	}
-	top = append(top, "")
-	var b strings.Builder
-	if len(m.log) > 0 {
-		b.WriteString(m.st.bold.Render("Done so far") + "\n")
-		for _, l := range m.log {
-			b.WriteString(l + "\n")
-		}
-	}
-	return top, strings.TrimRight(b.String(), "\n")
-}
-
-func (m *model) planScreen() ([]string, string) {
-	c := m.confirm
-	top := m.stepHeader(c.info)
-	if m.naming() {
-		top = append(top, m.typedPrompt()...)
-	}
-	var b strings.Builder
-	if len(c.plan.Found) > 0 {
-		b.WriteString(m.st.bold.Render("Found now") + "\n")
-		for _, f := range c.plan.Found {
-			b.WriteString("  · " + f + "\n")
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString(m.st.bold.Render("Will change") + "\n")
-	for _, ch := range c.plan.Changes {
-		b.WriteString("  " + m.renderChange(ch) + "\n")
-	}
-	if len(c.plan.Notes) > 0 {
-		b.WriteString("\n")
-		for _, n := range c.plan.Notes {
-			b.WriteString(m.st.note.Render("! "+n) + "\n")
-		}
-	}
-	return top, strings.TrimRight(b.String(), "\n")
-}
-
-func (m *model) renderChange(c steps.Change) string {
-	s := c.String() // never holds a secret: steps mask before building a Change
-	switch {
-	case strings.HasPrefix(s, "+"):
-		return m.st.add.Render(s)
-	case strings.HasPrefix(s, "-"):
-		return m.st.remove.Render(s)
-	default:
-		return m.st.modify.Render(s)
-	}
-}
-
-func (m *model) deviceScreen(w int) []string {
-	dc := m.device
-	top := m.stepHeader(m.current)
-	top = append(top, "Open this page and enter the code:", "  "+m.st.bold.Render(dc.VerificationURL), "")
-	// The code large: spaced letters in a double box, readable across a room.
-	code := m.st.codeBox.Render(m.st.code.Render(spaced(dc.UserCode)))
-	top = append(top, strings.Split(code, "\n")...)
-	top = append(top, "")
-	wait := m.spin.View() + " Waiting for you to sign in"
-	if !dc.ExpiresOn.IsZero() {
-		left := dc.ExpiresOn.Sub(m.cfg.now()).Truncate(time.Second)
-		wait += m.st.dim.Render(fmt.Sprintf(" (code expires in %s)", max(left, 0)))
-	}
-	top = append(top, wait)
-	if m.cfg.demo {
-		top = append(top, m.st.dim.Render("  (the demo signs you in by itself in a few seconds)"))
-	}
-	if m.flash != "" {
-		top = append(top, m.st.ok.Render(m.flash))
-	}
-	_ = w
-	return top
-}
-
-func spaced(code string) string {
-	return strings.Join(strings.Split(code, ""), " ")
-}
-
-func (m *model) errorScreen(w int) ([]string, string) {
-	top := []string{m.st.failed.Render(statusFailed.icon() + " " + cmpOr(m.current.Title, "The run") + " failed"), ""}
-	var b strings.Builder
-	msg := "unknown error"
-	if m.err != nil {
-		msg = m.err.Error()
-	}
-	b.WriteString(m.st.err.Render(msg) + "\n\n")
-	b.WriteString("Fix the cause above, then retry: steps already done are checked again and left as they are.\n")
-	if m.cfg.demo {
-		b.WriteString("In the demo each run starts with a fresh simulated world.")
-	} else {
-		b.WriteString("If you quit, running the wizard again resumes from here.")
-	}
-	_ = w
-	return top, b.String()
-}
-
-func (m *model) summaryScreen(w int) ([]string, string) {
-	switch m.action.Name {
-	case "status":
-		return m.statusScreen(w)
-	case "rotate-secret", "tenant", "teardown":
-		return m.commandScreen(w)
-	}
-	return m.setupSummary(w)
-}
-
-func (m *model) setupSummary(w int) ([]string, string) {
-	s := m.summary
-	head := m.st.ok.Render(statusDone.icon() + " The Microsoft connector is set up")
-	if s.DryRun {
-		head = m.st.warn.Render("Dry run: nothing was changed. This is what a real run would do.")
-	}
-	top := []string{head, ""}
-	var b strings.Builder
-	row := m.rowWriter(&b, w)
-	row("App", s.AppName)
-	row("Client ID", m.st.bold.Render(s.ClientID))
-	if s.ClientID != "" {
-		b.WriteString(m.st.dim.Render("  = Appmixer clientId (Application ID, not a secret ID)") + "\n")
-	}
-	row("Tenant ID", m.st.bold.Render(s.TenantID))
-	if s.SecretHint != "" || !s.SecretExpires.IsZero() {
-		sec := s.SecretHint
-		if !s.SecretExpires.IsZero() {
-			sec += " expires " + s.SecretExpires.Format("2006-01-02")
-		}
-		if s.SecretNew {
-			sec += " (new)"
-		}
-		row("Client secret", strings.TrimSpace(sec))
-	}
-	row("Account types", s.Audience)
-	row("Appmixer", s.AppmixerURL)
-	row("Callback URL", s.CallbackURL)
-	b.WriteString("\n")
-	if s.TenantField {
-		b.WriteString(m.st.bold.Render("Tenant field is on.") + " When users connect Microsoft in Appmixer they type this into the Tenant field:\n")
-		b.WriteString("  " + m.st.bold.Render(cmpOr(s.TenantID, "your tenant ID")) + "\n")
-	} else {
-		b.WriteString("Tenant field is off: users sign in with any allowed Microsoft account, no tenant to type.\n")
-	}
-	for _, n := range s.Notes {
-		b.WriteString(m.st.note.Render("! "+n) + "\n")
-	}
-	m.writeChanges(&b, s)
-	n := m.cfg.cmdName
-	b.WriteString("\n" + m.st.bold.Render("Later") + "\n")
-	b.WriteString("  Check:   " + n + " status\n")
-	b.WriteString("  Rotate:  " + n + " rotate-secret\n")
-	b.WriteString("  Re-run:  " + n + m.st.dim.Render("  (safe to repeat)") + "\n")
-	_ = w
-	return top, strings.TrimRight(b.String(), "\n")
-}
-
-// keyLine is the bottom row: the keys that work on this screen.
+// keyLine is the bottom row: exactly the keys the screen on show takes.
 func (m *model) keyLine() string {
-	type k struct{ key, what string }
-	var ks []k
-	switch m.phase {
-	case phaseForm:
-		ks = []k{{"enter", "next"}}
-		if m.form != nil { // the choosing keys of the focused field: none for a text input
-			switch m.form.GetFocusedField().(type) {
-			case *huh.Select[string]:
-				ks = append(ks, k{"↑/↓", "choose"})
-			case *huh.Confirm:
-				ks = append(ks, k{"←/→", "choose"})
-			}
-		}
-		ks = append(ks, k{"shift+tab", "back"})
-		if m.formKind == formSetup && m.fromMenu {
-			ks = append(ks, k{"esc", "menu"})
-		}
-		ks = append(ks, k{"ctrl+c", "quit"})
-	case phaseRun:
-		switch {
-		case m.naming():
-			ks = []k{{"enter", "delete"}, {"esc", "keep the app"}, {"↑/↓", "scroll"}}
-		case m.confirm != nil:
-			ks = append(ks, k{"enter", "apply"})
-			if m.confirm.plan.Skippable {
-				ks = append(ks, k{"s", "skip"})
-			}
-			if m.fromMenu { // quitting a plan chosen in the menu returns there
-				ks = append(ks, k{"q", "menu"}, k{"↑/↓", "scroll"})
-			} else {
-				ks = append(ks, k{"q", "quit"}, k{"↑/↓", "scroll"})
-			}
-		case m.device != nil:
-			ks = []k{{"c", "copy code"}, {"o", "open browser"}, {"ctrl+c", "quit"}}
-		default:
-			ks = []k{{"ctrl+c", "quit"}}
-		}
-	case phaseError:
-		ks = []k{{"r", "retry"}, {"q", "quit"}}
-		if m.signedIn && m.action.Name != actSignIn {
-			ks = append(ks, k{"m", "menu"})
-		}
-	case phaseSummary:
-		ks = []k{{"enter", "finish"}}
-		if m.signedIn {
-			ks = append(ks, k{"m", "menu"})
-		}
-		ks = append(ks, k{"↑/↓", "scroll"})
-	case phaseMenu:
-		ks = []k{{"↑/↓", "choose"}, {"enter", "select"}, {fmt.Sprintf("1-%d", len(m.menuItems())), "pick"}, {"q", "quit"}}
-	}
-	parts := make([]string, len(ks))
-	for i, x := range ks {
-		parts[i] = m.st.keyName.Render(x.key) + " " + m.st.keyDesc.Render(x.what)
-	}
-	return strings.Join(parts, m.st.dim.Render("  ·  "))
+	m.help.SetWidth(m.width)
+	return m.help.ShortHelpView(m.screen().keys(m))
 }
 
 func changeCount(cs []steps.Change) string {
@@ -480,20 +230,4 @@ func elapsed(d time.Duration) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%.1fs)", d.Seconds())
-}
-
-// rowWriter writes "label  value" rows into b. IDs are what people copy: a
-// value that does not fit beside its label goes on its own line rather than
-// being broken at a "-". Empty values are left out.
-func (m *model) rowWriter(b *strings.Builder, w int) func(k, v string) {
-	return func(k, v string) {
-		if v == "" {
-			return
-		}
-		if 15+ansi.StringWidth(v) <= w {
-			fmt.Fprintf(b, "%s %s\n", m.st.dim.Render(padRight(k, 14)), v)
-			return
-		}
-		fmt.Fprintf(b, "%s\n  %s\n", m.st.dim.Render(k), v)
-	}
 }

@@ -1,0 +1,59 @@
+package wizard
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// keyMap is every key the TUI answers to. Each screen lists the bindings it
+// takes (keys method); its Update matches only those, and the footer renders
+// exactly those, so no key works that the footer does not show and none is
+// shown that does not work. ctrl+c quits anywhere (README).
+type keyMap struct {
+	Apply, Skip, NoSkip, Quit, QuitToMenu, Menu, Retry, Fix, Finish key.Binding
+	Scroll, Copy, Open, Interrupt                                  key.Binding
+	Choose, Select, Pick                                           key.Binding
+	Delete, Keep                                                   key.Binding
+	FormNext, FormBack, FormChoose, FormToggle, FormMenu           key.Binding
+}
+
+func newKeyMap() keyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return keyMap{
+		Apply:      b("enter", "apply", "enter", "a", "y"),
+		Skip:       b("s", "skip", "s"),
+		NoSkip:     b("s", "can't skip", "s"),
+		Quit:       b("q", "quit", "q", "esc"),
+		QuitToMenu: b("q", "menu", "q", "esc"),
+		Menu:       b("m", "menu", "m"),
+		Retry:      b("r", "retry", "r", "enter"),
+		Fix:        b("r", "change answer", "r", "enter"),
+		Finish:     b("enter", "finish", "enter", "q", "esc"),
+		Scroll:     b("↑/↓ pgup/pgdn", "scroll", "up", "down", "pgup", "pgdown", "home", "end"),
+		Copy:       b("c", "copy code", "c"),
+		Open:       b("o", "open browser", "o"),
+		Interrupt:  b("ctrl+c", "quit", "ctrl+c"),
+		Choose:     b("↑/↓", "choose", "up", "down", "tab", "shift+tab"),
+		Select:     b("enter", "select", "enter"),
+		Pick:       b("1-5", "pick", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+		Delete:     b("enter", "delete", "enter"),
+		Keep:       b("esc", "keep the app", "esc"),
+		FormNext:   b("enter", "next", "enter", "tab"),
+		FormBack:   b("shift+tab", "back", "shift+tab"),
+		FormChoose: b("↑/↓", "choose", "up", "down"),
+		FormToggle: b("←/→", "choose", "left", "right"),
+		FormMenu:   b("esc", "menu", "esc"),
+	}
+}
+
+// matches reports whether k is one of the screen's bindings (and which).
+func matches(k tea.KeyPressMsg, bindings ...key.Binding) (key.Binding, bool) {
+	for _, b := range bindings {
+		if key.Matches(k, b) {
+			return b, true
+		}
+	}
+	return key.Binding{}, false
+}
