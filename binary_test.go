@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -120,7 +119,7 @@ func (w *world) env(extra ...string) []string {
 // A lifecycle command (status, tenant on, …) goes first, as the CLI expects.
 func (w *world) args(extra ...string) []string {
 	var lead []string
-	if len(extra) > 0 && slices.Contains(commands, extra[0]) {
+	if _, ok := steps.LookupCommand(firstWord(extra)); ok {
 		lead, extra = []string{extra[0]}, extra[1:]
 		if lead[0] == "tenant" && len(extra) > 0 {
 			lead, extra = append(lead, extra[0]), extra[1:]
@@ -128,6 +127,13 @@ func (w *world) args(extra ...string) []string {
 	}
 	return append(append(lead, "--appmixer-url", w.amx.URL, "--authority-host", w.az.URL, "--graph-url", w.az.URL,
 		"--auth", "environment", "--state-dir", w.stateDir, "--yes"), extra...)
+}
+
+func firstWord(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	return words[0]
 }
 
 // command prepares the binary with this world's env and flags.

@@ -120,18 +120,25 @@ func (a *app) bind(fs *pflag.FlagSet, name string) {
 // execute runs the tree under fang (styled help, --version, completions, man
 // page); errors are one line, and with --json one object on stdout too.
 func execute(ctx context.Context, root *cobra.Command, a *app) error {
-	return fang.Execute(ctx, root, fang.WithVersion(version()), fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
-		if !a.ran {
-			a.code = exitUsage
-			if wantsJSON(a.args) {
-				_ = wizard.EncodeJSON(a.env.out, struct {
-					OK    bool   `json:"ok"`
-					Error string `json:"error"`
-				}{false, err.Error()})
+	return fang.Execute(ctx, root, fang.WithVersion(version()), fang.WithErrorHandler(func(_ io.Writer, _ fang.Styles, err error) {
+			if !a.ran {
+				a.usage(err)
 			}
-			fmt.Fprintln(w, "error: "+err.Error()+" (see --help)")
-		}
-	}))
+		}))
+}
+
+// usage reports a usage error in one line (and, with --json, as one object
+// on stdout) and returns its exit code.
+func (a *app) usage(err error) int {
+	a.code = exitUsage
+	if wantsJSON(a.args) {
+		_ = wizard.EncodeJSON(a.env.out, struct {
+			OK    bool   `json:"ok"`
+			Error string `json:"error"`
+		}{false, err.Error()})
+	}
+	fmt.Fprintln(a.env.err, "error: "+err.Error()+" (see --help)")
+	return a.code
 }
 
 // wantsJSON reads --json from the raw words, for a usage error found before
@@ -165,6 +172,9 @@ func (a *app) runCommand(cmd *cobra.Command, c steps.Command, args []string) err
 		return nil
 	}
 	a.code = exitCode(out)
+	if a.code == exitInterrupted {
+		fmt.Fprintln(a.env.err, "interrupted: nothing else was changed; run the same command again to continue")
+	}
 	return nil
 }
 

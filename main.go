@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
@@ -50,6 +51,11 @@ type env struct {
 // run parses args, runs the command and returns the exit code.
 func run(ctx context.Context, args []string, e env) int {
 	a := &app{env: e, args: args}
+	if passwordFlag(args) {
+		// Refused in any spelling, before parsing (pflag would read
+		// -appmixer-password as shorthand flags and say something else).
+		return a.usage(usageError{"the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"})
+	}
 	root := a.commands()
 	root.SetArgs(args)
 	root.SetIn(e.in)
@@ -59,6 +65,20 @@ func run(ctx context.Context, args []string, e env) int {
 		a.code = exitFail
 	}
 	return a.code
+}
+
+// passwordFlag reports a password given as a flag, however spelled.
+func passwordFlag(args []string) bool {
+	for _, w := range args {
+		if w == "--" {
+			return false
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(w, "-"), "=")
+		if strings.HasPrefix(w, "-") && name == "appmixer-password" {
+			return true
+		}
+	}
+	return false
 }
 
 // version is this build's version: the module version, or the commit it was built from.

@@ -17,6 +17,11 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/internal/emutest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+	"github.com/appmixer-tools/msconnector-wizard/wizard"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // runMain drives run() as the process would, with a fake environment.
@@ -42,25 +47,29 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"no terminal and no --yes", nil, nil, []string{"--yes", "--appmixer-url", "APPMIXER_URL"}},
+		{"no terminal and no --yes", nil, nil, []string{"--yes", "--appmixer-url", "APPMIXER_URL", "--accessible"}},
 		{"missing inputs with --yes", map[string]string{"APPMIXER_URL": "https://api.acme.appmixer.cloud"}, []string{"--yes"},
 			[]string{"--appmixer-username", "APPMIXER_USERNAME", "APPMIXER_PASSWORD"}},
 		{"password as a flag", nil, []string{"--appmixer-password", "hunter2hunter2"}, []string{"never accepted as a flag", "APPMIXER_PASSWORD"}},
 		{"bad audience", nil, []string{"--audience", "everyone", "--yes"}, []string{"--audience", "single-tenant"}},
-		{"bad expiry", nil, []string{"--secret-expiry", "forever", "--yes"}, []string{"--secret-expiry"}},
+		{"bad expiry", nil, []string{"--secret-expiry", "forever", "--yes"}, []string{"--secret-expiry", "24 months"}},
 		{"single tenant without tenant field", nil, []string{"--audience", "single-tenant", "--tenant-field", "off", "--yes"}, []string{"tenant field"}},
 		{"frontend URL", nil, []string{"--appmixer-url", "https://my.acme.appmixer.cloud", "--yes"}, []string{"https://api.acme.appmixer.cloud"}},
-		{"past expiry date", nil, []string{"--secret-expiry", "2020-01-01", "--yes"}, []string{"--secret-expiry", "not in the future"}},
+		{"past expiry date", nil, []string{"--secret-expiry", "2020-01-01", "--yes"}, []string{"--secret-expiry", "too soon", "61 days"}},
+		{"expiry too far", nil, []string{"--secret-expiry", "25months", "--yes"}, []string{"--secret-expiry", "further than 24 months"}},
+		{"expiry a day", nil, []string{"--secret-expiry", "1d", "--yes"}, []string{"--secret-expiry", "too soon"}},
 		{"app id not a GUID", nil, []string{"--app-id", "notaguid", "--demo", "--yes"}, []string{"--app-id", "Overview"}},
 		{"blank app name", nil, []string{"--app-name", "   ", "--demo", "--yes"}, []string{"--app-name is empty"}},
 		{"zero timeout", nil, []string{"--timeout", "0s", "--demo", "--yes"}, []string{"--timeout", "positive"}},
-		{"bad flag value", nil, []string{"--timeout", "abc"}, []string{"-timeout", "see --help"}},
+		{"bad flag value", nil, []string{"--timeout", "abc"}, []string{"--timeout", "see --help"}},
 		{"demo checks --auth", nil, []string{"--demo", "--auth", "nope", "--yes"}, []string{"--auth"}},
 		{"demo checks --cloud", nil, []string{"--demo", "--cloud", "mars", "--yes"}, []string{"--cloud"}},
 		{"flag as a value", nil, []string{"--app-name", "--yes"}, []string{"--app-name needs a value", "--yes"}},
-		{"unknown flag", nil, []string{"--bogus"}, []string{"-bogus", "see --help"}},
+		{"unknown flag", nil, []string{"--bogus"}, []string{"--bogus", "see --help"}},
 		{"unknown command", nil, []string{"sideways"}, []string{`unknown command "sideways"`, "status"}},
-		{"stray argument", nil, []string{"status", "--yes", "now"}, []string{`unexpected argument "now" after status`}},
+		{"stray argument", nil, []string{"status", "--yes", "now"}, []string{`status takes no word after it (got "now")`}},
+		{"tenant without on or off", nil, []string{"tenant", "--yes"}, []string{"tenant needs on or off"}},
+		{"teardown without --yes", map[string]string{"APPMIXER_URL": "https://api.acme.appmixer.cloud"}, []string{"teardown"}, []string{"--yes", "--dry-run"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -82,6 +91,15 @@ func TestUsageErrors(t *testing.T) {
 			if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 {
 				t.Errorf("want one line, got %d:\n%s", n+1, stderr)
 			}
+			// With --json a script reads the same error as one object on stdout.
+			code, stdout, _ = runMain(t, c.vars, false, append(c.args, "--json")...)
+			var res struct {
+				OK    bool   `json:"ok"`
+				Error string `json:"error"`
+			}
+			if code != exitUsage || json.Unmarshal([]byte(stdout), &res) != nil || res.OK || res.Error == "" {
+				t.Errorf("with --json: exit %d, stdout %q", code, stdout)
+			}
 		})
 	}
 }
@@ -99,7 +117,12 @@ func headlessEnv(t *testing.T) (*azuretest.Server, *appmixertest.Server, map[str
 // not "no terminal".
 func TestJSONOnATerminalNeedsYes(t *testing.T) {
 	code, stdout, stderr := runMain(t, map[string]string{"APPMIXER_URL": "https://api.acme.appmixer.cloud"}, true, "--json")
-	if code != exitUsage || stdout != "" || !strings.Contains(stderr, "--json") || !strings.Contains(stderr, "--yes") || strings.Contains(stderr, "no terminal") {
+	var res struct {
+		OK    bool   `json:"ok"`
+		Error string `json:"error"`
+	}
+	if code != exitUsage || json.Unmarshal([]byte(stdout), &res) != nil || res.OK || !strings.Contains(res.Error, "--yes") ||
+		!strings.Contains(stderr, "--json") || !strings.Contains(stderr, "--yes") || strings.Contains(stderr, "no terminal") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
@@ -109,36 +132,92 @@ func TestHelpListsCommandsAndFlags(t *testing.T) {
 	if code != exitOK || stderr != "" {
 		t.Fatalf("--help: exit %d, stderr %q", code, stderr)
 	}
-	if code, again, _ := runMain(t, nil, false, "help"); code != exitOK || again != stdout {
-		t.Fatalf("`help` (exit %d) differs from --help", code)
+	if code, again, _ := runMain(t, nil, false, "help"); code != exitOK || !strings.Contains(again, "rotate-secret") || !strings.Contains(again, "EXAMPLES") {
+		t.Fatalf("`help` (exit %d) is not the help:\n%s", code, again)
 	}
-	for _, want := range append(slices.Clone(commands), "Usage:", "--demo", "-appmixer-url", "-dry-run", "APPMIXER_PASSWORD", "130 interrupted") {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("--help lacks %q:\n%s", want, stdout)
+	want := []string{"--demo", "--appmixer-url", "--dry-run", "APPMIXER_PASSWORD", "130 interrupted", "completion", "61 days to 24 months"}
+	for _, c := range steps.Commands {
+		want = append(want, c.Name)
+	}
+	for _, w := range want {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("--help lacks %q:\n%s", w, stdout)
+		}
+	}
+	// Each command's help shows its own flags, not every flag.
+	_, status, _ := runMain(t, nil, false, "status", "--help")
+	if !strings.Contains(status, "--app-id") || !strings.Contains(status, "--appmixer-url") || strings.Contains(status, "--app-name") || strings.Contains(status, "--keep-old") {
+		t.Errorf("status --help:\n%s", status)
+	}
+	_, rotate, _ := runMain(t, nil, false, "rotate-secret", "--help")
+	if !strings.Contains(rotate, "--keep-old") || strings.Contains(rotate, "--audience") {
+		t.Errorf("rotate-secret --help:\n%s", rotate)
+	}
+}
+
+func TestVersionAndCompletion(t *testing.T) {
+	code, stdout, _ := runMain(t, nil, false, "--version")
+	if code != exitOK || !strings.Contains(stdout, "msconnector-wizard version") {
+		t.Fatalf("--version: exit %d, %q", code, stdout)
+	}
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		code, stdout, stderr := runMain(t, nil, false, "completion", sh)
+		if code != exitOK || !strings.Contains(stdout, "msconnector-wizard") {
+			t.Errorf("completion %s: exit %d, %d bytes, stderr %q", sh, code, len(stdout), stderr)
+		}
+	}
+}
+
+// Every flag a hint may name exists on the command line, and so does every
+// variable: a suggestion never sends anyone to a flag that is not there.
+func TestEveryHintNamesAFlagThatExists(t *testing.T) {
+	a := &app{env: env{getenv: func(string) string { return "" }}}
+	root := a.commands()
+	flags := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(f *pflag.Flag) { flags["--"+f.Name] = true })
+		c.PersistentFlags().VisitAll(func(f *pflag.Flag) { flags["--"+f.Name] = true })
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	for _, in := range hint.Inputs {
+		f, ok := wizard.InputFlags[in]
+		switch {
+		case !ok:
+			t.Errorf("hint input %q has no words for scripts", in)
+		case f.Flag() != "" && !flags[f.Flag()]:
+			t.Errorf("hint input %q names %s, which is not a flag", in, f.Flag())
+		case f.Flag() == "" && f.Env() == "":
+			t.Errorf("hint input %q names neither a flag nor a variable", in)
 		}
 	}
 }
 
 // Flags may stand before or after the command, as people type them.
 func TestFlagsBeforeOrAfterTheCommand(t *testing.T) {
-	noEnv := env{getenv: func(string) string { return "" }, err: io.Discard}
 	for _, args := range [][]string{
 		{"tenant", "on", "--demo", "--yes"},
 		{"--demo", "tenant", "on", "--yes"},
 		{"--demo", "tenant", "--yes", "on"},
 		{"--yes", "--demo", "tenant", "--", "on"},
+		{"--app-id", "11111111-2222-3333-4444-555555555555", "--demo", "--yes", "tenant", "on"},
 	} {
-		c, err := parse(args, noEnv)
+		a := &app{env: env{getenv: func(string) string { return "" }}}
+		root := a.commands()
+		cmd, _, err := root.Find(args)
 		if err != nil {
 			t.Fatalf("%q: %v", args, err)
 		}
-		if c.command != "tenant" || c.tenantArg != "on" || !c.demo || !c.yes {
-			t.Errorf("%q parsed as command %q arg %q demo %v yes %v", args, c.command, c.tenantArg, c.demo, c.yes)
+		if err := cmd.ParseFlags(args); err != nil {
+			t.Fatalf("%q: %v", args, err)
 		}
-	}
-	c, err := parse([]string{"--app-name", "Contoso", "--dry-run"}, noEnv)
-	if err != nil || c.command != "setup" || c.opts.AppName != "Contoso" || !c.opts.DryRun {
-		t.Fatalf("no command: %+v, %v", c, err)
+		words := slices.DeleteFunc(cmd.Flags().Args(), func(w string) bool { return w == "tenant" })
+		if cmd.Name() != "tenant" || !slices.Equal(words, []string{"on"}) || !a.v.demo || !a.v.yes {
+			t.Errorf("%q parsed as %q %v demo %v yes %v", args, cmd.Name(), words, a.v.demo, a.v.yes)
+		}
 	}
 }
 
@@ -193,21 +272,20 @@ func (b byteAtATime) Read(p []byte) (int, error) {
 	return b.r.Read(p[:1])
 }
 
-// Quitting at a plan is the person's choice: one line without "error:",
-// exit 1 (not done), and nothing made.
+// Quitting at a plan is the person's choice: it says what was (not) changed,
+// exit 1 (not done), no "error:", and nothing made.
 func TestQuitAtAPlanIsNotAnError(t *testing.T) {
 	var out, errb bytes.Buffer
 	answers := strings.Repeat("\n", 10) + "q\n" // sign-in and setup questions: Enter keeps each; then quit
 	code := run(context.Background(), []string{"--demo", "--accessible", "--state-dir", t.TempDir()},
-		env{in: byteAtATime{strings.NewReader(answers)}, out: &out, err: &errb, tty: true, getenv: func(string) string { return "" }})
+		env{in: byteAtATime{strings.NewReader(answers)}, out: &out, err: &errb, tty: false, getenv: func(string) string { return "" }})
 	if code != exitFail {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitFail, out.String(), errb.String())
 	}
-	last := strings.TrimSpace(errb.String())
-	if !strings.HasPrefix(last[strings.LastIndex(last, "\n")+1:], "stopped at your request") || strings.Contains(errb.String(), "error:") {
-		t.Fatalf("stderr:\n%s", errb.String())
+	if !strings.Contains(out.String(), "Apply? Type") || !strings.Contains(out.String(), "stopped at your request: nothing was changed") {
+		t.Fatalf("never reached a plan, or did not say it stopped:\n%s", out.String())
 	}
-	if !strings.Contains(out.String(), "Apply? Type") {
-		t.Fatalf("never reached a plan:\n%s", out.String())
+	if strings.Contains(errb.String(), "error:") {
+		t.Fatalf("stderr:\n%s", errb.String())
 	}
 }

@@ -121,9 +121,7 @@ func (p *plainSession) sayOutcome(o *steps.Outcome) {
 // askAgain offers to answer the sign-in questions again after a failed sign-in.
 func (p *plainSession) askAgain(ctx context.Context) bool {
 	again := true
-	ask := func() error {
-		return huh.NewConfirm().Title("Answer the sign-in questions again?").Value(&again).RunAccessible(p.out, p.in)
-	}
+	ask := func() error { return askYesNo(p.out, p.in, "Answer the sign-in questions again?", &again) }
 	if err := interruptible(ctx, ask); err != nil {
 		return false
 	}
@@ -165,10 +163,10 @@ func (p *plainSession) Choose(ctx context.Context, m steps.Menu) (steps.MenuItem
 	}
 	opts = append(opts, huh.NewOption("Quit", -1))
 	choice := 0
-	ask := func() error {
-		return huh.NewSelect[int]().Title("What would you like to do?").Options(opts...).Value(&choice).RunAccessible(p.out, p.in)
-	}
-	if err := interruptible(ctx, ask); err != nil {
+	ask := func() error { return askChoice(p.out, p.in, "What would you like to do?", &choice, opts) }
+	if err := interruptible(ctx, ask); errors.Is(err, errEndOfInput) {
+		return steps.MenuItem{}, steps.ErrQuit // the answers ran out: leave as a person would
+	} else if err != nil {
 		return steps.MenuItem{}, fmt.Errorf("reading your answers: %w", err)
 	}
 	fmt.Fprintln(p.out)
@@ -194,29 +192,20 @@ const (
 	askSetup                  // what the setup makes
 )
 
-// askAccessible asks one phase's inputs with huh's accessible fields. Enter
-// keeps the value shown in brackets (from flags or env).
+// askAccessible asks one phase's inputs as plain line questions. Enter keeps
+// the value shown in brackets (from flags or env).
 func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, phase askPhase) error {
 	input := func(title, about string, v *string, check func(string) error) error {
 		if about != "" {
 			fmt.Fprintln(w, about)
 		}
-		if *v != "" {
-			title += " [" + *v + "]"
-		}
-		keep := func(s string) error {
-			if strings.TrimSpace(s) == "" {
-				s = *v
-			}
-			return check(s)
-		}
-		return huh.NewInput().Title(title+":").Value(v).Validate(keep).RunAccessible(w, r)
+		return askText(w, r, title, v, check)
 	}
 	choose := func(title, about string, v *string, opts []huh.Option[string]) error {
 		if about != "" {
 			fmt.Fprintln(w, about)
 		}
-		return huh.NewSelect[string]().Title(title).Options(opts...).Value(v).RunAccessible(w, r)
+		return askChoice(w, r, title, v, opts)
 	}
 	type ask struct {
 		phase askPhase
@@ -264,7 +253,8 @@ func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, ph
 			}
 		}},
 		{askSetup, func() error {
-			return huh.NewConfirm().Title("Grant admin consent now?").Value(&a.AdminConsent).RunAccessible(w, r)
+			fmt.Fprintln(w, "Consents for the whole organisation, so users are not asked one by one.")
+			return askYesNo(w, r, "Grant admin consent now?", &a.AdminConsent)
 		}},
 	}
 	for _, q := range asks {

@@ -61,20 +61,27 @@ func TestAccessibleRunAgainstEmulators(t *testing.T) {
 		"",  // admin consent: no
 	}, "\n") + "\n" + strings.Repeat("a\n", 20)
 	var out bytes.Buffer
-	sum, err := RunTUI(context.Background(), o, UI{In: oneByteReader{strings.NewReader(answers)}, Out: &out, Accessible: true})
+	res := RunAccessible(context.Background(), steps.NewSession(o), steps.Request{}, UI{In: oneByteReader{strings.NewReader(answers)}, Out: &out, Demo: true})
 	text := out.String()
-	if err != nil {
-		t.Fatalf("RunTUI accessible: %v\n%s", err, text)
+	if res.Err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", res.Err, text)
 	}
+	sum := res.Summary
 	for _, want := range []string{
 		"plain http",                // the URL was checked as given
 		"To sign in to Azure, open", // the device code, in words
-		"Will change:",              // a plan was shown
-		"Apply? Type a",             // and asked
+		"The demo approves the code by itself",
+		"Done: Sign in to Azure, signed in as", // who signed in
+		"Will change:",                         // a plan was shown
+		"Apply? Type a",                        // and asked
 		"The Microsoft connector is set up.",
-		"Client ID (Appmixer clientId): " + sum.ClientID,
-		"Tenant field is on: users type " + sum.TenantID,
+		"Client ID: " + sum.ClientID,
+		"Done: Verify, Entra ID issued a token for client " + sum.ClientID, // what the verification proved
+		"they type " + sum.TenantID,
 		"rotate-secret",
+		"What would you like to do?", // then the start menu's actions
+		"Rotate the secret",
+		"Shown to users on Microsoft's consent screen.", // the app-name question has its description
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q", want)
@@ -82,6 +89,9 @@ func TestAccessibleRunAgainstEmulators(t *testing.T) {
 	}
 	if sum.ClientID == "" || !sum.TenantField || !sum.SecretNew {
 		t.Errorf("summary = %+v", sum)
+	}
+	if strings.Contains(text, "Summary: checking") {
+		t.Error("a step with nothing to say was said")
 	}
 	if strings.Contains(text, appmixertest.DefaultAdminPassword) {
 		t.Error("the password was printed")
@@ -98,16 +108,16 @@ func TestAccessibleQuitAtPlan(t *testing.T) {
 	o := demoOptions(t)
 	answers := strings.Repeat("\n", 10) + "q\n"
 	var out bytes.Buffer
-	_, err := RunTUI(context.Background(), o, UI{In: oneByteReader{strings.NewReader(answers)}, Out: &out, Accessible: true})
-	if err != steps.ErrQuit {
-		t.Fatalf("err = %v, want steps.ErrQuit\n%s", err, out.String())
+	res := RunAccessible(context.Background(), steps.NewSession(o), steps.Request{}, UI{In: oneByteReader{strings.NewReader(answers)}, Out: &out})
+	if !errors.Is(res.Err, steps.ErrQuit) {
+		t.Fatalf("err = %v, want steps.ErrQuit\n%s", res.Err, out.String())
 	}
 }
 
 func TestLinePrompterSkipOnlyWhenSkippable(t *testing.T) {
 	var out bytes.Buffer
 	p := linePrompter{w: &out, r: oneByteReader{strings.NewReader("s\nx\na\n")}}
-	d, err := p.Confirm(context.Background(), testInfos[2], registerPlan)
+	d, err := p.Confirm(context.Background(), steps.Question{Step: testInfos[2], Plan: registerPlan})
 	if err != nil || d != steps.Apply {
 		t.Fatalf("decision %v, %v; want Apply after refusing skip", d, err)
 	}
@@ -117,11 +127,11 @@ func TestLinePrompterSkipOnlyWhenSkippable(t *testing.T) {
 	sk := registerPlan
 	sk.Skippable = true
 	p = linePrompter{w: &out, r: oneByteReader{strings.NewReader("skip\n")}}
-	if d, _ := p.Confirm(context.Background(), testInfos[3], sk); d != steps.Skip {
+	if d, _ := p.Confirm(context.Background(), steps.Question{Step: testInfos[3], Plan: sk}); d != steps.Skip {
 		t.Fatalf("decision %v, want Skip", d)
 	}
 	p = linePrompter{w: &out, r: strings.NewReader("")}
-	if d, _ := p.Confirm(context.Background(), testInfos[3], sk); d != steps.Quit {
+	if d, _ := p.Confirm(context.Background(), steps.Question{Step: testInfos[3], Plan: sk}); d != steps.Quit {
 		t.Fatalf("at end of input: decision %v, want Quit", d)
 	}
 }
@@ -134,16 +144,16 @@ func TestAccessibleStartMenu(t *testing.T) {
 	signIn := strings.Repeat("\n", 4) // URL, username, sign-in method, tenant: Enter keeps each
 	run := func(in string) (string, steps.Summary, error) {
 		var out bytes.Buffer
-		sum, err := RunTUI(context.Background(), e.opts, UI{In: oneByteReader{strings.NewReader(in)}, Out: &out, Accessible: true})
-		return out.String(), sum, err
+		res := RunAccessible(context.Background(), steps.NewSession(e.opts), steps.Request{}, UI{In: oneByteReader{strings.NewReader(in)}, Out: &out})
+		return out.String(), res.Summary, res.Err
 	}
 
 	out, _, err := run(signIn + "2\n")
 	if err != nil {
 		t.Fatalf("status from the menu: %v\n%s", err, out)
 	}
-	for _, want := range []string{"Appmixer already uses the Microsoft app with client ID " + app.AppID, "What would you like to do?",
-		"Check status", "Tear down", "✓ Secret works", "All checks passed"} {
+	for _, want := range []string{"Appmixer uses the Microsoft app with client ID " + app.AppID, "What would you like to do?",
+		"Check status", "Tear down", "OK, Secret works", "checks passed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -182,8 +192,7 @@ func TestAccessibleCtrlCAtAQuestionStopsAtOnce(t *testing.T) {
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		_, err := RunTUI(ctx, o, UI{In: oneByteReader{in}, Out: out, Accessible: true})
-		done <- err
+		done <- RunAccessible(ctx, steps.NewSession(o), steps.Request{}, UI{In: oneByteReader{in}, Out: out}).Err
 	}()
 	io.WriteString(typing, "\n") // the URL; the username question is next
 	deadline := time.Now().Add(10 * time.Second)

@@ -31,9 +31,8 @@ func newCmdEnv(t *testing.T) *cmdEnv {
 	w := emutest.Start(t)
 	w.Amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
 	e := &cmdEnv{t: t, w: w, az: w.Az, amx: w.Amx, opts: w.Options(t.TempDir())}
-	var out bytes.Buffer
-	if _, err := RunHeadless(context.Background(), e.opts, steps.SetupFlow(e.opts), Headless{Out: &out, Err: &out}); err != nil {
-		t.Fatalf("setup: %v\n%s", err, out.String())
+	if stdout, stderr, out := e.run("setup", false); out.Err != nil {
+		t.Fatalf("setup: %v\n%s%s", out.Err, stdout, stderr)
 	}
 	w.ResetLogs()
 	return e
@@ -57,29 +56,29 @@ func (e *cmdEnv) expireSecret() azuretest.Application {
 	return app
 }
 
-func (e *cmdEnv) requests() int { return len(e.az.Requests()) + len(e.amx.Requests()) }
-
-// run runs a command and returns stdout, stderr and the error.
-func (e *cmdEnv) run(c Command, json bool, mod ...func(*steps.Options)) (string, string, error) {
+// run runs a command headless ("tenant on" with its word) and returns
+// stdout, stderr and the outcome.
+func (e *cmdEnv) run(command string, json bool, mod ...func(*steps.Options)) (string, string, *steps.Outcome) {
 	e.t.Helper()
 	o := e.opts
 	for _, m := range mod {
 		m(&o)
 	}
+	name, arg, _ := strings.Cut(command, " ")
 	var out, errOut bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := RunCommand(ctx, c, o, Headless{Out: &out, Err: &errOut, JSON: json})
-	return out.String(), errOut.String(), err
+	res := Headless{Out: &out, Err: &errOut, JSON: json}.Run(ctx, steps.NewSession(o), steps.Request{Command: name, Arg: arg})
+	return out.String(), errOut.String(), res
 }
 
 func TestStatusCommandPrintsATableAndPasses(t *testing.T) {
 	e := newCmdEnv(t)
-	out, _, err := e.run(Command{Name: "status"}, false)
-	if err != nil {
-		t.Fatalf("status of a fresh setup: %v\n%s", err, out)
+	out, _, res := e.run("status", false)
+	if res.ExitErr() != nil {
+		t.Fatalf("status of a fresh setup: %v\n%s", res.ExitErr(), out)
 	}
-	for _, want := range []string{"✓ Sign in to Azure: signed in as", "✓ Sign in to Appmixer", "✓ App registration", "✓ Secret works", "✓ Secret expiry", "All checks passed."} {
+	for _, want := range []string{"✓ Sign in to Azure: signed in as", "✓ Sign in to Appmixer", "✓ App registration", "✓ Secret works", "✓ Secret expiry", "checks passed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -92,23 +91,29 @@ func TestStatusCommandPrintsATableAndPasses(t *testing.T) {
 func TestStatusCommandOnAnExpiredSecretFailsWithJSON(t *testing.T) {
 	e := newCmdEnv(t)
 	app := e.expireSecret()
-	out, errOut, err := e.run(Command{Name: "status"}, true)
-	if err == nil || !strings.Contains(err.Error(), "expired") {
+	out, errOut, r := e.run("status", true)
+	if err := r.ExitErr(); err == nil || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("want a non-nil error saying expired (exit 1), got %v", err)
 	}
-	var res CommandResult
+	var res Result
 	if jerr := json.Unmarshal([]byte(out), &res); jerr != nil {
 		t.Fatalf("stdout is not one JSON object: %v\n%s", jerr, out)
 	}
-	if res.OK || res.Command != "status" || res.ClientID != app.AppID || len(res.Checks) == 0 {
+	// status reads, it is not a dry run; its step says what it did.
+	if res.OK || res.Command != "status" || res.ClientID != app.AppID || len(res.Checks) == 0 || res.DryRun || res.Hint == "" {
 		t.Fatalf("JSON result: %+v", res)
 	}
 	found := false
 	for _, c := range res.Checks {
-		found = found || c.Name == "Secret expiry" && c.Level == steps.StatusFail
+		found = found || c.Name == "Secret expiry" && c.Level == steps.StatusFail && c.Fix == "rotate-secret"
 	}
 	if !found {
 		t.Fatalf("no failed Secret expiry check: %+v", res.Checks)
+	}
+	for _, st := range res.Steps {
+		if st.Step.ID == steps.IDStatus && st.Status != steps.StatusChecked {
+			t.Errorf("the status step says %q", st.Status)
+		}
 	}
 	if s := e.secret(); strings.Contains(out, s) || strings.Contains(errOut, s) {
 		t.Fatal("the secret is in the output")
@@ -118,9 +123,9 @@ func TestStatusCommandOnAnExpiredSecretFailsWithJSON(t *testing.T) {
 func TestRotateCommandJSONNeverShowsTheSecret(t *testing.T) {
 	e := newCmdEnv(t)
 	old := e.secret()
-	out, errOut, err := e.run(Command{Name: "rotate-secret"}, true)
-	if err != nil {
-		t.Fatal(err)
+	out, errOut, r := e.run("rotate-secret", true)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
 	now := e.secret()
 	if now == old || now == "" {
@@ -131,9 +136,14 @@ func TestRotateCommandJSONNeverShowsTheSecret(t *testing.T) {
 			t.Fatal("a secret is in the output")
 		}
 	}
-	var res CommandResult
+	var res Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil || !res.OK || !res.SecretNew || res.SecretHint != now[:3]+"…" {
 		t.Fatalf("JSON result %+v (%v)", res, err)
+	}
+	for _, st := range res.Steps {
+		if st.Step.ID == steps.IDVerify && st.Status != steps.StatusChecked {
+			t.Errorf("Verify says %q, want checked", st.Status)
+		}
 	}
 }
 
@@ -141,10 +151,11 @@ func TestRotateCommandWithAppmixerDownKeepsTheOldSecret(t *testing.T) {
 	e := newCmdEnv(t)
 	old := e.secret()
 	e.amx.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Status: http.StatusServiceUnavailable, Times: 10}) // down, not a blip
-	_, _, err := e.run(Command{Name: "rotate-secret"}, false)
-	if err == nil {
+	_, _, r := e.run("rotate-secret", false)
+	if r.Err == nil {
 		t.Fatal("rotation succeeded with Appmixer failing")
 	}
+	e.amx.ClearFaults()
 	app := e.az.Applications()[0]
 	if e.secret() != old || !e.az.SecretWorks(app.AppID, old) || len(app.PasswordCredentials) != 1 {
 		t.Fatal("the old secret is not untouched and working")
@@ -153,11 +164,11 @@ func TestRotateCommandWithAppmixerDownKeepsTheOldSecret(t *testing.T) {
 
 func TestTenantCommandPrintsTheTenantID(t *testing.T) {
 	e := newCmdEnv(t)
-	out, _, err := e.run(Command{Name: "tenant", Arg: "on"}, false)
-	if err != nil {
-		t.Fatal(err)
+	out, _, r := e.run("tenant on", false)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
-	if !strings.Contains(out, "Tenant field: on") || !strings.Contains(out, e.az.TenantID) {
+	if !strings.Contains(out, "Tenant field is on") || !strings.Contains(out, e.az.TenantID) {
 		t.Fatalf("output does not give the tenant ID:\n%s", out)
 	}
 	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
@@ -166,33 +177,16 @@ func TestTenantCommandPrintsTheTenantID(t *testing.T) {
 	}
 }
 
-func TestCommandUsageErrorsSendNothing(t *testing.T) {
-	e := newCmdEnv(t)
-	for _, c := range []Command{{Name: "teardown"}, {Name: "tenant"}, {Name: "tenant", Arg: "maybe"}, {Name: "frobnicate"}} {
-		_, _, err := e.run(c, false)
-		var usage UsageError
-		if !errors.As(err, &usage) {
-			t.Errorf("%+v: want a UsageError, got %v", c, err)
-		}
-		if c.Name == "teardown" && !strings.Contains(err.Error(), "--yes") {
-			t.Errorf("teardown without --yes must name --yes: %v", err)
-		}
-	}
-	if n := e.requests(); n != 0 {
-		t.Fatalf("usage errors sent %d requests", n)
-	}
-}
-
 func TestEveryCommandDryRunWritesNothing(t *testing.T) {
 	e := newCmdEnv(t)
 	dry := func(o *steps.Options) { o.DryRun = true }
-	for _, c := range []Command{{Name: "status"}, {Name: "rotate-secret"}, {Name: "tenant", Arg: "on"}, {Name: "teardown"}} {
-		out, _, err := e.run(c, false, dry)
-		if err != nil {
-			t.Fatalf("%s --dry-run: %v\n%s", c.Name, err, out)
+	for _, c := range []string{"status", "rotate-secret", "tenant on", "teardown"} {
+		out, _, r := e.run(c, false, dry)
+		if r.Err != nil {
+			t.Fatalf("%s --dry-run: %v\n%s", c, r.Err, out)
 		}
-		if c.Name != "status" && !strings.Contains(out, "Dry run: nothing was changed") {
-			t.Errorf("%s --dry-run does not say so:\n%s", c.Name, out)
+		if c != "status" && (!strings.Contains(out, "Dry run: nothing was changed") || !strings.Contains(out, "without --dry-run")) {
+			t.Errorf("%s --dry-run does not say so:\n%s", c, out)
 		}
 	}
 	if n := e.writes(); n != 0 {
@@ -200,13 +194,13 @@ func TestEveryCommandDryRunWritesNothing(t *testing.T) {
 	}
 }
 
-func TestTeardownCommandWithYes(t *testing.T) {
+func TestTeardownCommand(t *testing.T) {
 	e := newCmdEnv(t)
-	out, errOut, err := e.run(Command{Name: "teardown", Yes: true}, true)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, errOut)
+	out, errOut, r := e.run("teardown", true)
+	if r.Err != nil {
+		t.Fatalf("%v\n%s", r.Err, errOut)
 	}
-	var res CommandResult
+	var res Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil || !res.OK || res.Command != "teardown" {
 		t.Fatalf("JSON result %+v (%v)", res, err)
 	}
@@ -216,38 +210,42 @@ func TestTeardownCommandWithYes(t *testing.T) {
 	}
 }
 
-// After the full screen goes, the last action's result stays as plain lines:
-// setup's IDs (never the secret), status's table, a command's outcome.
+// After the full screen goes, the last command's result stays as plain lines
+// (never the secret), each token whole at the terminal's width.
 func TestLeaveResultAfterTheScreen(t *testing.T) {
-	sum := steps.Summary{ClientID: "11111111-2222-3333-4444-555555555555", TenantID: "tenant-guid", TenantField: true,
-		SecretHint: "Abc…", SecretExpires: time.Now().AddDate(2, 0, 0), AppName: "Appmixer"}
-	var out bytes.Buffer
-	(&model{action: Command{Name: actSetup}}).leaveResult(&out, sum, nil)
-	for _, want := range []string{"Client ID (Appmixer clientId):  " + sum.ClientID, "Tenant ID:                      tenant-guid", "Abc…", "users type tenant-guid", "Check it later with: msconnector-wizard status"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("setup result lacks %q:\n%s", want, out.String())
+	var out, errOut bytes.Buffer
+	ui := UI{Out: &out, Err: &errOut}
+	m := newModel(config{})
+	m.width = 80
+	m.leaveResult(ui, setupOutcome())
+	text := out.String()
+	for _, want := range []string{"Client ID:", "11111111-2222-3333-4444-555555555555", "9188040d-6c67-4c5b-b112-36a304b66dad", "Qx7…",
+		"https://api.acme.appmixer.cloud/plugins/appmixer/microsoft/onedrive/picker", "Check it later with: msconnector-wizard status"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("setup result lacks %q:\n%s", want, text)
+		}
+	}
+	for i, l := range strings.Split(text, "\n") {
+		if w := len([]rune(l)); w > 80 {
+			t.Errorf("line %d is %d wide: %q", i, w, l)
 		}
 	}
 	out.Reset()
-	rep := &steps.StatusReport{Checks: []steps.StatusCheck{{Name: "Secret expiry", Level: steps.StatusWarn, Detail: "expires soon"}}}
-	(&model{action: Command{Name: "status"}, report: rep}).leaveResult(&out, sum, nil)
-	if !strings.Contains(out.String(), "! Secret expiry  expires soon") || !strings.Contains(out.String(), "0 problem(s), 1 warning(s)") {
-		t.Errorf("status result:\n%s", out.String())
-	}
-	out.Reset()
-	(&model{action: Command{Name: "teardown"}}).leaveResult(&out, sum, steps.NewState(steps.Options{}))
-	if !strings.Contains(out.String(), `Removed app "Appmixer" (client ID `+sum.ClientID) {
-		t.Errorf("teardown result:\n%s", out.String())
+	status := &steps.Outcome{Command: "status", Status: &steps.StatusReport{Checks: []steps.StatusCheck{{Name: "Secret expiry", Level: steps.StatusWarn, Detail: "expires soon", Fix: "rotate-secret"}}},
+		Report: steps.Report{Headline: "1 warning(s)", Level: steps.StatusWarn, Checks: []steps.StatusCheck{{Name: "Secret expiry", Level: steps.StatusWarn, Detail: "expires soon", Fix: "rotate-secret"}}}}
+	m.leaveResult(ui, status)
+	if !strings.Contains(out.String(), "! Secret expiry  expires soon: run msconnector-wizard rotate-secret") || !strings.Contains(errOut.String(), "error: status") {
+		t.Errorf("status result:\n%s\n%s", out.String(), errOut.String())
 	}
 }
 
-// The error screen's advice fits the run: a real run resumes, the demo's
-// simulated world does not survive the process.
+// The error screen's advice fits the run: a real run resumes; the demo's
+// simulated services keep what was done.
 func TestErrorScreenAdviceFitsTheDemo(t *testing.T) {
 	for _, demo := range []bool{false, true} {
-		m := newModel(config{cmdName: "x", demo: demo})
-		m.err = errors.New("graph: something broke: run again")
-		_, body := m.errorScreen(80)
+		m := newModel(config{demo: demo})
+		m.out = &steps.Outcome{Err: errors.New("graph: something broke")}
+		_, body := errorScreen{}.view(m, 80)
 		resumes := strings.Contains(body, "resumes from here")
 		if resumes == demo || !strings.Contains(body, "something broke") {
 			t.Errorf("demo=%v:\n%s", demo, body)
@@ -256,21 +254,19 @@ func TestErrorScreenAdviceFitsTheDemo(t *testing.T) {
 }
 
 // A dry run of a fresh setup does not claim settings were found: the new
-// app's redirect URIs and permissions are in its plan, and the summary
+// app's redirect URIs and permissions are in its plan, and the result
 // gives the expiry the new secret would get.
 func TestDryRunOfAFreshSetupSaysWhatWouldBe(t *testing.T) {
 	w := emutest.Start(t)
-	o := w.Options(t.TempDir())
-	o.DryRun = true
-	var out bytes.Buffer
-	if _, err := RunHeadless(context.Background(), o, steps.SetupFlow(o), Headless{Out: &out, Err: &out}); err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
+	e := &cmdEnv{t: t, w: w, az: w.Az, amx: w.Amx, opts: w.Options(t.TempDir())}
+	text, _, r := e.run("setup", false, func(o *steps.Options) { o.DryRun = true })
+	if r.Err != nil {
+		t.Fatalf("%v\n%s", r.Err, text)
 	}
-	text := out.String()
 	for _, want := range []string{
 		"Redirect URIs: set when the app is created",
 		"API permissions: set when the app is created",
-		"secret would expire " + time.Now().AddDate(2, 0, 0).Format("2006-01"),
+		"a new one would expire " + time.Now().AddDate(2, 0, 0).Format("2006-01"),
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, text)

@@ -99,7 +99,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 	r.keys("Enter")
 	r.waitFor("┃ Appmixer admin username", "admin")
 	r.keys("Enter")
-	scr := r.waitFor("┃ Appmixer admin password", "Hidden as you type")
+	scr := r.waitFor("┃ Appmixer admin password", "Nothing shows as you type")
 	r.keys("Enter")
 	r.waitFor("┃ Sign in to Azure with", "Device code")
 	r.keys("Enter")
@@ -155,7 +155,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 			t.Errorf("no plan screen for %q; saw %v", want, planned)
 		}
 	}
-	scr = r.waitFor("Client ID", "Tenant ID", "Client secret", "expires", "enter finish", "✓ Verify")
+	scr = r.waitFor("✓ The Microsoft connector is set up", "Client ID", "Tenant ID", "Client secret", "expires", "enter finish")
 	if !regexp.MustCompile(`Client ID\s+[0-9a-f]{8}-[0-9a-f]{4}-`).MatchString(scr) {
 		t.Errorf("summary lacks the client ID:\n%s", scr)
 	}
@@ -182,7 +182,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 	r.keys("Enter")
 	r.waitFor("Clear Appmixer's keys", "enter apply")
 	r.keys("Enter")
-	r.waitFor("✓ Torn down", "Removed app")
+	r.waitFor("✓ Torn down", "Removed the app")
 	r.keys("Enter")
 
 	// Exit 0, read from the file the shell wrote after the program ended.
@@ -196,7 +196,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 		t.Fatalf("exit status %s; last screen:\n%s", code, r.capture())
 	}
 	// The full-screen view went with the alternate screen; the result stays.
-	if scr := r.capture(); !strings.Contains(scr, `Removed app "Appmixer"`) {
+	if scr := r.capture(); !strings.Contains(scr, `Removed the app "Appmixer"`) {
 		t.Errorf("the last action's result did not stay in the terminal:\n%s", scr)
 	}
 
@@ -215,13 +215,17 @@ func TestE2EDemoInTmux(t *testing.T) {
 	}
 }
 
-// paneTitle is the main pane's first line: the step's title.
+// paneTitle is the main pane's first line (the step's title): the line
+// under the header, without the sidebar when there is one.
 func paneTitle(scr string) string {
-	for _, l := range strings.Split(scr, "\n") {
-		if strings.HasPrefix(l, "Steps") {
-			if _, after, ok := strings.Cut(l, "│"); ok {
-				return strings.TrimSpace(after)
+	lines := strings.Split(scr, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "Appmixer × Microsoft connector setup") && i+1 < len(lines) {
+			next := lines[i+1]
+			if _, after, ok := strings.Cut(next, "│"); ok {
+				next = after
 			}
+			return strings.TrimSpace(next)
 		}
 	}
 	return ""

@@ -14,6 +14,12 @@ import (
 // inputFlag is how a shell names an input: its flag and its variable.
 type inputFlag struct{ flag, env string }
 
+// Flag is the input's flag ("--tenant"), "" when it has none.
+func (f inputFlag) Flag() string { return f.flag }
+
+// Env is the input's environment variable(s), "" when it has none.
+func (f inputFlag) Env() string { return f.env }
+
 // InputFlags maps every hint input to the command line; a test checks each
 // flag exists.
 var InputFlags = map[hint.Input]inputFlag{

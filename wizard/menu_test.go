@@ -15,21 +15,17 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
-// liveTUI is the real model and engine on the emulators of a cmdEnv (an
-// existing setup), under teatest + vt.
-func liveTUI(t *testing.T, e *cmdEnv, startWith Command) *screen {
+// liveTUI is the real model, engine and Session on the emulators of a cmdEnv
+// (an existing setup), under teatest + vt.
+func liveTUI(t *testing.T, e *cmdEnv, first steps.Request) *screen {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	eng := &engine{ctx: ctx}
-	first := startWith
-	if first.Name == "" {
-		first.Name = actSetup
-	}
+	se := steps.NewSession(e.opts)
+	eng := &engine{ctx: ctx, se: se}
 	m := newModel(config{
-		opts: e.opts, infos: flowInfos(first, e.opts), infosFor: flowInfos,
-		start: eng.start, cancel: cancel,
-		now: func() time.Time { return fixedNow }, cmdName: "msconnector-wizard", startWith: startWith,
-		signInNow: startWith.Name != "" && signInComplete(e.opts), // as runProgram does
+		opts: e.opts, start: eng.start, setOptions: se.SetOptions, cancel: cancel,
+		now: func() time.Time { return fixedNow }, first: first,
+		signInNow: first.Command != "" && signInComplete(e.opts), // as RunTUI does
 	})
 	s := newScreen(t, m, 80, 24)
 	eng.setSend(s.tm.Send)
@@ -41,7 +37,7 @@ func liveTUI(t *testing.T, e *cmdEnv, startWith Command) *screen {
 func atTheMenu(t *testing.T) (*cmdEnv, *screen) {
 	t.Helper()
 	e := newCmdEnv(t)
-	s := liveTUI(t, e, Command{})
+	s := liveTUI(t, e, steps.Request{})
 	s.signInForm()
 	s.waitFor("What would you like to do?")
 	return e, s
@@ -81,7 +77,7 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 	e := newCmdEnv(t)
 	app := e.az.Applications()[0]
 	scrub := scrubber(e)
-	s := liveTUI(t, e, Command{})
+	s := liveTUI(t, e, steps.Request{})
 	s.signInForm()
 
 	// An existing setup: the start menu, not the setup questions.
@@ -120,7 +116,7 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 
 	// esc keeps the app and returns to the menu.
 	s.key("esc")
-	s.waitFor("What would you like to do?", "Teardown stopped at your request")
+	s.waitFor("What would you like to do?", "Tear down stopped at your request")
 	if len(e.az.Applications()) != 1 || e.writes() != 0 {
 		t.Fatal("esc at the teardown changed something")
 	}
@@ -132,7 +128,7 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 	s.key("enter")
 	s.waitFor("Clear Appmixer's keys", "appmixer:microsoft clientSecret", "Kept in appmixer:microsoft: customerKey", "enter apply")
 	s.key("enter")
-	scr = s.waitFor("✓ Torn down", "Removed app \"Appmixer\"")
+	scr = s.waitFor("✓ Torn down", "Removed the app \"Appmixer\"")
 	s.golden("teardown-done", scrub(scr))
 
 	// Without an app the menu offers only what can work: set up and status.
@@ -145,11 +141,8 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 	s.key("q")
 
 	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
-	if !fm.completed || fm.err != nil || fm.action.Name != "teardown" || fm.found.clientID != "" {
-		t.Fatalf("final: completed=%v err=%v action=%q clientID=%q", fm.completed, fm.err, fm.action.Name, fm.found.clientID)
-	}
-	if _, err := fm.outcome(steps.Summary{}); err != nil {
-		t.Fatalf("outcome: %v", err)
+	if out := fm.outcome(); out.Err != nil || out.Command != "teardown" {
+		t.Fatalf("final outcome: %q, %v", out.Command, out.Err)
 	}
 	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
 	if n := len(e.az.Applications()); n != 0 || len(cfg) != 1 || cfg["customerKey"] != "keep me" {
@@ -165,14 +158,14 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 func TestStatusCommandInTUIOnExpiredSecret(t *testing.T) {
 	e := newCmdEnv(t)
 	e.expireSecret()
-	s := liveTUI(t, e, Command{Name: "status"}) // flags complete: no sign-in form
+	s := liveTUI(t, e, steps.Request{Command: "status"}) // flags complete: no sign-in form
 	scr := s.waitFor("problem(s)", "Secret expiry", "expired on")
 	if strings.Contains(scr, "What would you like to do?") {
 		t.Fatal("a command given on the command line must not show the menu")
 	}
 	s.key("enter")
 	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
-	_, err := fm.outcome(steps.Summary{})
+	err := fm.outcome().ExitErr()
 	if err == nil || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("outcome = %v, want the status error naming the expired secret (exit 1)", err)
 	}
@@ -184,7 +177,7 @@ func TestStatusCommandInTUIOnExpiredSecret(t *testing.T) {
 func TestMenuTenantToggleAndRotate(t *testing.T) {
 	e := newCmdEnv(t)
 	old := e.secret()
-	s := liveTUI(t, e, Command{})
+	s := liveTUI(t, e, steps.Request{})
 	s.signInForm()
 	s.waitFor("4  Tenant field: turn on")
 	s.key("4")
@@ -215,37 +208,29 @@ func TestMenuTenantToggleAndRotate(t *testing.T) {
 
 func TestAccessibleTeardownNeedsTheExactName(t *testing.T) {
 	e := newCmdEnv(t)
-	run := func(typed string) (string, error) {
-		// URL, username, sign-in method, tenant: Enter keeps each; then the name; then apply the Appmixer plan.
+	run := func(typed string) (string, *steps.Outcome) {
+		// URL, username, sign-in method, tenant: Enter keeps each; then the name;
+		// then apply the Appmixer plan; the menu that follows gets the end of input.
 		in := strings.Repeat("\n", 4) + typed + "\n" + "a\n"
 		var out bytes.Buffer
-		err := RunTUICommand(context.Background(), Command{Name: "teardown"}, e.opts,
-			UI{In: oneByteReader{strings.NewReader(in)}, Out: &out, Accessible: true})
-		return out.String(), err
+		o := RunAccessible(context.Background(), steps.NewSession(e.opts), steps.Request{Command: "teardown"},
+			UI{In: oneByteReader{strings.NewReader(in)}, Out: &out})
+		return out.String(), o
 	}
-	out, err := run("Appmixer app")
-	if !errors.Is(err, steps.ErrQuit) || !strings.Contains(out, "That is not the app's name: the app is kept") {
-		t.Fatalf("wrong name: err %v\n%s", err, out)
+	out, o := run("Appmixer app")
+	if !errors.Is(o.Err, steps.ErrQuit) || !strings.Contains(out, "That is not the app's name: the app is kept") {
+		t.Fatalf("wrong name: err %v\n%s", o.Err, out)
 	}
 	if len(e.az.Applications()) != 1 || e.writes() != 0 {
 		t.Fatal("a wrong name changed something")
 	}
-	out, err = run("Appmixer")
-	if err != nil {
-		t.Fatalf("right name: %v\n%s", err, out)
+	out, o = run("Appmixer")
+	if o.Err != nil {
+		t.Fatalf("right name: %v\n%s", o.Err, out)
 	}
 	cfg, _ := e.amx.ServiceConfig(appmixer.ServiceID)
-	if len(e.az.Applications()) != 0 || len(cfg) != 1 || !strings.Contains(out, `Removed app "Appmixer"`) {
+	if len(e.az.Applications()) != 0 || len(cfg) != 1 || !strings.Contains(out, `Removed the app "Appmixer"`) {
 		t.Fatalf("after teardown: %d apps, %d keys\n%s", len(e.az.Applications()), len(cfg), out)
-	}
-}
-
-func TestRunTUICommandUsageErrorBeforeAnyScreen(t *testing.T) {
-	var out bytes.Buffer
-	err := RunTUICommand(context.Background(), Command{Name: "tenant", Arg: "maybe"}, steps.Options{}, UI{In: strings.NewReader(""), Out: &out})
-	var usage UsageError
-	if !errors.As(err, &usage) || out.Len() != 0 {
-		t.Fatalf("err %v, output %q: want a UsageError and no screen", err, out.String())
 	}
 }
 
@@ -254,17 +239,17 @@ func TestMenuQuitAfterAStoppedTeardownIsClean(t *testing.T) {
 	s.key("5")
 	s.waitFor("To delete it, type the app's name")
 	s.key("esc")
-	s.waitFor("Teardown stopped at your request: nothing was changed.")
+	s.waitFor("Tear down stopped at your request: nothing was changed.")
 	s.key("q")
 	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
-	sum, err := fm.outcome(steps.Summary{})
-	if err != nil {
-		t.Fatalf("quitting at the menu: %v, want a clean exit", err)
+	out := fm.outcome()
+	if out.ExitErr() != nil {
+		t.Fatalf("quitting at the menu: %v, want a clean exit", out.ExitErr())
 	}
-	var left bytes.Buffer
-	fm.leaveResult(&left, sum, steps.NewState(steps.Options{})) // as runProgram passes the last state
-	if left.Len() != 0 {
-		t.Fatalf("the stopped teardown left a result in the terminal: %q", left.String())
+	var left, leftErr bytes.Buffer
+	fm.leaveResult(UI{Out: &left, Err: &leftErr}, out) // as RunTUI does
+	if left.Len()+leftErr.Len() != 0 {
+		t.Fatalf("the stopped teardown left a result in the terminal: %q %q", left.String(), leftErr.String())
 	}
 	if len(e.az.Applications()) != 1 || e.writes() != 0 {
 		t.Fatal("the stopped teardown changed something")
@@ -275,7 +260,7 @@ func TestMenuQuitAfterAStoppedTeardownIsClean(t *testing.T) {
 // nothing changed.
 func TestEscOnSetupQuestionsReturnsToTheMenu(t *testing.T) {
 	e := newCmdEnv(t)
-	s := liveTUI(t, e, Command{})
+	s := liveTUI(t, e, steps.Request{})
 	s.signInForm()
 	s.waitFor("What would you like to do?", "› 1  Set up")
 	s.key("enter")
@@ -296,7 +281,7 @@ func TestMenuRotationStoppedAfterTheNewSecretSaysSo(t *testing.T) {
 	s.key("enter")
 	s.waitFor("Saves clientId", "Will change", "enter apply") // the Store in Appmixer plan itself
 	s.key("esc")
-	s.waitFor("Rotation stopped at your request after: New client", "Nothing else was changed", "What would you like to do?")
+	s.waitFor("Rotate the secret stopped at your request after: New client", "Nothing else was changed", "What would you like to do?")
 	if n := len(e.az.Applications()[0].PasswordCredentials); n != 2 {
 		t.Fatalf("want the old and the unused new secret, got %d", n)
 	}

@@ -146,7 +146,7 @@ func newModel(cfg config) *model {
 	m.help.Styles.ShortKey, m.help.Styles.ShortDesc, m.help.Styles.ShortSeparator = m.st.keyName, m.st.keyDesc, m.st.dim
 	m.help.ShortSeparator = "  ·  "
 	m.ans = answersFrom(cfg.opts)
-	m.infos = steps.Infos(cfg.first.Command, cfg.opts)
+	m.infos = steps.Infos(orText(cfg.first.Command, "setup"), cfg.opts) // the likeliest flow; the Session's EventFlow corrects it
 	if cfg.signInNow {
 		m.phase, m.req = phaseRun, cfg.first
 	} else {
@@ -208,7 +208,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.early = append(m.early, msg)
 			return m, nil
 		}
-		return m, m.screen().update(m, msg)
+		return m, m.component().update(m, msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)

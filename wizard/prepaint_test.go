@@ -23,7 +23,7 @@ func prepaintOnPTY(t *testing.T) string {
 	}
 	defer master.Close()
 	o := steps.Options{}
-	m := newModel(config{opts: o, infos: flowInfos(Command{Name: actSetup}, o), cmdName: "x"})
+	m := newModel(config{opts: o})
 	if !prepaint(slave, m) {
 		t.Fatal("prepaint drew nothing on a terminal")
 	}
@@ -31,7 +31,7 @@ func prepaintOnPTY(t *testing.T) string {
 	var out bytes.Buffer
 	master.SetReadDeadline(time.Now().Add(2 * time.Second))
 	buf := make([]byte, 64<<10)
-	for !strings.Contains(out.String(), "Summary") {
+	for !strings.Contains(out.String(), "Verify") {
 		n, err := master.Read(buf)
 		out.Write(buf[:n])
 		if err != nil {
@@ -48,7 +48,7 @@ func prepaintOnPTY(t *testing.T) string {
 // screen, the title and every step of the sidebar.
 func TestPrepaintDrawsTheFirstScreen(t *testing.T) {
 	got := prepaintOnPTY(t)
-	for _, want := range []string{"\x1b[?1049h", "Appmixer × Microsoft connector setup", "Sign in to Azure", "Summary"} {
+	for _, want := range []string{"\x1b[?1049h", "Appmixer × Microsoft connector setup", "Sign in to Azure", "Verify"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the first screen lacks %q", want)
 		}
@@ -69,7 +69,7 @@ func TestPrepaintHonoursNoColor(t *testing.T) {
 
 // Not a terminal: nothing is drawn (pipes and files get plain output elsewhere).
 func TestPrepaintSkipsNonTerminals(t *testing.T) {
-	m := newModel(config{opts: steps.Options{}, cmdName: "x"})
+	m := newModel(config{opts: steps.Options{}})
 	if prepaint(io.Discard, m) {
 		t.Fatal("drew on a non-terminal")
 	}

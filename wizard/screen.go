@@ -5,17 +5,17 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// screen is one of the TUI's screens. keys lists the bindings it takes: the
+// component is one of the TUI's screens. keys lists the bindings it takes: the
 // footer shows exactly those, and update is called only for a key among them.
-type screen interface {
+type component interface {
 	keys(m *model) []key.Binding
 	update(m *model, k tea.KeyPressMsg) tea.Cmd
 	// view returns the fixed top lines and a body that scrolls under them.
 	view(m *model, w int) (top []string, body string)
 }
 
-// screen is the component on screen now.
-func (m *model) screen() screen {
+// component is the screen on show now.
+func (m *model) component() component {
 	switch m.phase {
 	case phaseForm:
 		return formScreen{}
@@ -39,7 +39,7 @@ func (m *model) screen() screen {
 }
 
 // handled runs update only for a key the screen shows.
-func handled(m *model, s screen, k tea.KeyPressMsg, update func(key.Binding) tea.Cmd) tea.Cmd {
+func handled(m *model, s component, k tea.KeyPressMsg, update func(key.Binding) tea.Cmd) tea.Cmd {
 	for _, b := range s.keys(m) {
 		if key.Matches(k, b) {
 			return update(b)

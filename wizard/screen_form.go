@@ -36,6 +36,7 @@ func (formScreen) update(m *model, k tea.KeyPressMsg) tea.Cmd {
 		m.form = nil
 		m.reply(setupReply{err: steps.ErrBack}) // the Session offers the menu again
 		m.phase, m.activity, m.since = phaseRun, "Back to the menu", m.cfg.now()
+		m.flash = "Setup cancelled: nothing was changed."
 		return nil
 	}
 	return m.updateForm(k)

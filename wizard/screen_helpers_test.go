@@ -19,14 +19,17 @@ import (
 // fixedNow keeps elapsed times and expiry countdowns stable in golden screens.
 var fixedNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-// testInfos is a sidebar like steps.SetupFlow's, without needing the engine.
-var testInfos = []steps.Info{
-	{ID: steps.IDSignInAzure, Title: "Sign in to Azure", Screen: "Azure portal login", About: "Get a token for Microsoft Graph."},
-	{ID: steps.IDSignInAppmixer, Title: "Sign in to Appmixer", Screen: "Backoffice login", About: "Check the user is an Appmixer admin."},
-	{ID: steps.IDRegisterApp, Title: "Register the app", Screen: "Azure portal → App registrations → + New registration", About: "Create the app registration the connector signs in with."},
-	{ID: steps.IDRedirectURIs, Title: "Redirect URIs", Screen: "Authentication → Web → Redirect URIs", About: "Let Azure send users back to Appmixer."},
-	{ID: steps.IDClientSecret, Title: "Client secret", Screen: "Certificates & secrets → + New client secret", About: "Make the secret Appmixer signs in with."},
-	{ID: steps.IDSummary, Title: "Summary", Screen: "Appmixer → Connect account → Tenant", About: "What was set up."},
+// testInfos is the setup's sidebar: the sign-ins, then the setup steps.
+var testInfos = steps.Infos("setup", steps.Options{})
+
+// info finds a step of the sidebar by ID.
+func info(id steps.ID) steps.Info {
+	for _, in := range testInfos {
+		if in.ID == id {
+			return in
+		}
+	}
+	panic("no step " + string(id))
 }
 
 // screen runs a model under teatest and replays its output through a vt
@@ -74,9 +77,10 @@ func (s *screen) waitFor(want ...string) string {
 	defer tick.Stop()
 	for {
 		scr := s.pump()
+		flat := flatPane(scr)
 		ok := true
 		for _, w := range want {
-			if !strings.Contains(scr, w) {
+			if !strings.Contains(scr, w) && !strings.Contains(flat, w) {
 				ok = false
 				break
 			}
@@ -113,6 +117,8 @@ func (s *screen) key(k string) {
 		s.tm.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
 	case "down":
 		s.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+	case "up":
+		s.tm.Send(tea.KeyPressMsg{Code: tea.KeyUp})
 	case "esc":
 		s.tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	default:
@@ -136,45 +142,52 @@ func normalize(s string) string {
 	}, s)
 }
 
-// fakeEngine records runs started by the model.
+// fakeEngine records the requests the model starts.
 type fakeEngine struct {
-	mu      sync.Mutex
-	starts  []steps.Options
-	actions []Command
+	mu   sync.Mutex
+	reqs []steps.Request
 }
 
-func (f *fakeEngine) start(c Command, o steps.Options, retry bool) tea.Cmd {
+func (f *fakeEngine) start(req steps.Request) tea.Cmd {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.starts = append(f.starts, o)
-	f.actions = append(f.actions, c)
+	f.reqs = append(f.reqs, req)
 	return nil
 }
 
-func (f *fakeEngine) action(i int) Command {
+func (f *fakeEngine) req(i int) steps.Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.actions[i]
+	return f.reqs[i]
 }
 
 func (f *fakeEngine) count() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.starts)
+	return len(f.reqs)
 }
 
-// runningModel is a model past the form, driven by hand-made events.
+// runningModel is a model past the sign-in form, running setup, driven by
+// hand-made messages.
 func runningModel(f *fakeEngine, cancel func()) *model {
 	return newModel(config{
-		opts:     steps.Options{AppmixerURL: "https://api.acme.appmixer.cloud", AppmixerUsername: "admin@acme.com"},
-		infos:    testInfos,
-		start:    f.start,
-		cancel:   cancel,
-		now:      func() time.Time { return fixedNow },
-		cmdName:  "msconnector-wizard",
-		skipForm: true,
+		opts:      steps.Options{AppmixerURL: "https://api.acme.appmixer.cloud", AppmixerUsername: "admin@acme.com"},
+		start:     f.start,
+		cancel:    cancel,
+		now:       func() time.Time { return fixedNow },
+		first:     steps.Request{Command: "setup"},
+		signInNow: true,
 	})
 }
+
+// signedInSteps are the results of two sign-ins that succeeded.
+var signedInSteps = []steps.StepResult{
+	{Step: info(steps.IDSignInAzure), Status: steps.StatusChecked},
+	{Step: info(steps.IDSignInAppmixer), Status: steps.StatusChecked},
+}
+
+// flatPane is the pane's text as one line: wrapped sentences read on.
+func flatPane(scr string) string { return strings.Join(strings.Fields(paneText(scr)), " ") }
 
 // paneText drops the sidebar from each line, so wrapped pane text reads on.
 func paneText(scr string) string {

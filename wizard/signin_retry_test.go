@@ -16,9 +16,9 @@ func TestSignInFailureRetryReopensTheForm(t *testing.T) {
 	w := emutest.Start(t)
 	e := &cmdEnv{t: t, w: w, az: w.Az, amx: w.Amx, opts: w.Options(t.TempDir())}
 	e.opts.AppmixerPassword = steps.NewSecret("wrong-password")
-	s := liveTUI(t, e, Command{})
+	s := liveTUI(t, e, steps.Request{})
 	s.signInForm()
-	scr := s.waitFor("Sign in to Appmixer failed", "wrong username or password", "r retry")
+	scr := s.waitFor("Sign in to Appmixer failed", "wrong username or password", "r change answer")
 	if strings.Contains(scr, "wrong-password") {
 		t.Fatal("the password is on screen")
 	}

@@ -42,7 +42,7 @@ func (m *model) render() string {
 
 	m.wide = false
 	if m.phase != phaseForm && m.width >= minSidebarTotal {
-		top, body := m.screen().view(m, m.paneWidth())
+		top, body := m.component().view(m, m.paneWidth())
 		m.wide = longestWord(append(top, body)...) > m.paneWidth()-6
 	}
 	body := m.paneLines()
@@ -92,6 +92,8 @@ func (m *model) stepCounter() string {
 		return "  · your answers"
 	case phaseMenu:
 		return "  · start menu"
+	case phaseResult:
+		return "  · done"
 	}
 	for i, in := range m.infos {
 		if in.ID == m.current.ID {
@@ -118,7 +120,7 @@ func (m *model) sidebarLines() []string {
 // A pane taller than the window says so on its last line.
 func (m *model) paneLines() []string {
 	w, h := m.paneWidth(), m.bodyHeight()
-	top, body := m.screen().view(m, w)
+	top, body := m.component().view(m, w)
 	lines := m.wrapAll(top, w)
 	if len(lines) > h {
 		lines = append(lines[:h-1], m.st.note.Render("↓ more below: make the window taller"))
@@ -211,7 +213,7 @@ func (m *model) stepHeader(in steps.Info) []string {
 // keyLine is the bottom row: exactly the keys the screen on show takes.
 func (m *model) keyLine() string {
 	m.help.SetWidth(m.width)
-	return m.help.ShortHelpView(m.screen().keys(m))
+	return m.help.ShortHelpView(m.component().keys(m))
 }
 
 func changeCount(cs []steps.Change) string {
