@@ -30,7 +30,7 @@ func TestRedirectIsNeverFollowed(t *testing.T) {
 	for _, target := range []string{
 		plain.URL + "/collect?code=Q-SECRET",                               // another origin, plain http
 		strings.Replace(tls.URL, "https://", "https://user:PW-SECRET@", 1), // another origin, https, user info
-		"/same-origin",                                                      // even the same origin
+		"/same-origin", // even the same origin
 	} {
 		t.Run(target, func(t *testing.T) {
 			var hits atomic.Int32
