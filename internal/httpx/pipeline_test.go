@@ -198,3 +198,24 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// An untrusted certificate or a missing host does not change with another try.
+func TestPermanentFailuresAreNotRetried(t *testing.T) {
+	var hits atomic.Int32
+	untrusted := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	var handshakes atomic.Int32
+	untrusted.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			handshakes.Add(1)
+		}
+	}
+	untrusted.StartTLS()
+	defer untrusted.Close()
+	p := New(Options{HTTPClient: &http.Client{}, RetryDelay: time.Millisecond})
+	if _, err := p.Send(ctxT(t), Request{Method: http.MethodGet, URL: untrusted.URL}); err == nil {
+		t.Fatal("an untrusted certificate was accepted")
+	}
+	if n := handshakes.Load(); n != 1 {
+		t.Fatalf("connected %d times, want 1", n)
+	}
+}

@@ -1,8 +1,11 @@
 package httpx
 
 import (
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
@@ -34,6 +37,9 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	resp, err := t.hc.Do(req)
 	if err != nil {
 		traceExchange(t.service, req, nil, err, time.Since(start))
+		if isPermanent(err) {
+			err = permanent{err}
+		}
 		return nil, err
 	}
 	traceExchange(t.service, req, resp, nil, time.Since(start))
@@ -48,6 +54,23 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	resp.Body = &cappedBody{rc: resp.Body, max: t.max, err: &TooLargeError{Service: t.service, Limit: t.max}}
 	return resp, nil
 }
+
+// isPermanent: a failure another try would meet again (an untrusted or wrong
+// certificate, a host that does not exist), so azcore need not retry it.
+func isPermanent(err error) bool {
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var dnsErr *net.DNSError
+	return errors.As(err, &unknownCA) || errors.As(err, &hostErr) || errors.As(err, &invalid) ||
+		errors.As(err, &dnsErr) && dnsErr.IsNotFound
+}
+
+// permanent marks an error as not worth retrying; its text is the error's own.
+type permanent struct{ error }
+
+func (p permanent) Unwrap() error { return p.error }
+func (permanent) NonRetriable()   {}
 
 // isRedirect: the statuses Go's client would follow.
 func isRedirect(code int) bool {
