@@ -58,7 +58,7 @@ func (o Options) NoAnswer(host string, err error) error {
 	var (
 		redirect  *RedirectError
 		tooLarge  *TooLargeError
-		bound     *BoundError
+		bound     *BoundError // the whole call's bound; below callBound, errCallBound tells
 		unknownCA x509.UnknownAuthorityError
 		hostErr   x509.HostnameError
 		invalid   x509.CertificateInvalidError
@@ -70,8 +70,8 @@ func (o Options) NoAnswer(host string, err error) error {
 		return hint.Wrap(redirect, hint.Change(o.URLInput, "give "+svc+"'s own URL: redirects are not followed"))
 	case errors.As(err, &tooLarge):
 		return hint.Wrap(tooLarge, hint.Change(o.URLInput, "check that the URL points at "+svc))
-	case errors.As(err, &bound):
-		e.Reason, e.Transient = "did not answer within "+bound.Bound.String()+" (all tries): timed out", true
+	case errors.As(err, &bound), errors.Is(err, errCallBound):
+		e.Reason, e.Transient = "did not answer within "+o.CallBound().String()+" (all tries): timed out", true
 		h = hint.Retry("if it keeps timing out, check the network and the proxy")
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Reason, e.Transient = "did not answer within "+o.timeout().String()+": timed out", true

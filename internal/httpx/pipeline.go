@@ -111,8 +111,14 @@ func (tryCounter) Do(req *policy.Request) (*http.Response, error) {
 // callBound ends a whole call, retries and back-off included, after CallBound.
 type callBound struct{ o Options }
 
-// errCallBound is the cause of a context ended by callBound.
-var errCallBound = errors.New("the call's bound passed")
+// errCallBound is the cause of a context ended by callBound. net/http reports
+// a request ended by it with this cause, so it also counts as a deadline.
+var errCallBound error = boundCause{}
+
+type boundCause struct{}
+
+func (boundCause) Error() string        { return "the call's bound passed" }
+func (boundCause) Is(target error) bool { return target == context.DeadlineExceeded }
 
 func (b callBound) Do(req *policy.Request) (*http.Response, error) {
 	parent := req.Raw().Context()

@@ -93,7 +93,9 @@ func headersThenTrickle(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case <-r.Context().Done():
-			return
+			// Never end the body cleanly: returning would send the last
+			// chunk, and a client whose try timed out may still read it.
+			panic(http.ErrAbortHandler)
 		case <-tick.C:
 			_, _ = w.Write([]byte(" "))
 			w.(http.Flusher).Flush()

@@ -74,7 +74,7 @@ var secretQueryKeys = map[string]bool{
 // replaced, the rest ($filter, $select) kept because it helps.
 func traceURL(u *url.URL) string {
 	c := *u
-	c.User = nil
+	c.User, c.ForceQuery = nil, false
 	if c.RawQuery != "" {
 		q := c.Query()
 		for k := range q {

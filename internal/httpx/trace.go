@@ -89,10 +89,8 @@ func retryDecision(msg string) (string, bool) {
 	var delay string
 	switch {
 	case strings.HasPrefix(msg, "=====> Try="), strings.HasPrefix(msg, "response "), strings.HasPrefix(msg, "error "),
-		strings.HasPrefix(msg, "exit due to non-retriable status code"):
+		strings.HasPrefix(msg, "exit due to"): // an answer kept as it is: its line says which
 		return "", false
-	case strings.HasPrefix(msg, "exit due to ShouldRetry"):
-		return "not retried: a create is retried only after a 429", true
 	case strings.HasPrefix(msg, "End Try #"):
 		if _, err := fmt.Sscanf(msg, "End Try #%d, Delay=%s", &try, &delay); err == nil {
 			return fmt.Sprintf("try %d failed: next try in %s", try, delay), true
