@@ -39,6 +39,9 @@ func (r *authRecorder) Do(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	if resp.StatusCode < 400 {
+		// A body that fails while being read (too large, cut, timed out)
+		// fails azcore's download above: keep that error too.
+		resp.Body = &recordedBody{ReadCloser: resp.Body, r: r, host: req.URL.Host}
 		return resp, nil
 	}
 	b, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -63,4 +66,19 @@ func (r *authRecorder) lastFailure() exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.last
+}
+
+// recordedBody keeps the error of a body that could not be read whole.
+type recordedBody struct {
+	io.ReadCloser
+	r    *authRecorder
+	host string
+}
+
+func (b *recordedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.r.keep(exchange{err: err, host: b.host})
+	}
+	return n, err
 }
