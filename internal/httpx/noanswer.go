@@ -71,7 +71,7 @@ func (o Options) NoAnswer(host string, err error) error {
 	case errors.As(err, &tooLarge):
 		return hint.Wrap(tooLarge, hint.Change(o.URLInput, "check that the URL points at "+svc))
 	case errors.As(err, &bound), errors.Is(err, errCallBound):
-		e.Reason, e.Transient = "did not answer within "+o.CallBound().String()+" (all tries): timed out", true
+		e.Reason, e.Transient = "did not answer within "+o.CallBound().String()+" (all tries, "+o.timeout().String()+" each): timed out", true
 		h = hint.Retry("if it keeps timing out, check the network and the proxy")
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Reason, e.Transient = "did not answer within "+o.timeout().String()+": timed out", true
