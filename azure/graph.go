@@ -11,9 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
@@ -56,7 +56,7 @@ func NewGraph(s *Session, o GraphOptions) *Graph {
 		rt = DefaultReplicationTimeout
 	}
 	graphURL := s.graphURL()
-	bearer := runtime.NewBearerTokenPolicy(s.Credential, []string{graphURL + "/.default"}, &policy.BearerTokenOptions{
+	bearer := runtime.NewBearerTokenPolicy(graphCredential{s.Credential}, []string{graphURL + "/.default"}, &policy.BearerTokenOptions{
 		// only ever reached for loopback: NormalizeGraphURL refuses http elsewhere
 		InsecureAllowCredentialWithHTTP: strings.HasPrefix(graphURL, "http://"),
 	})
@@ -205,13 +205,29 @@ var notGraph = hint.Change(hint.GraphURL, "check that it points at Microsoft Gra
 // sendError explains a call that got no usable answer; one line, never the
 // token (it is in a header, not in the URL).
 func sendError(method, path string, err error) error {
-	var afe *azidentity.AuthenticationFailedError
-	var are *azidentity.AuthenticationRequiredError
-	if errors.As(err, &afe) || errors.As(err, &are) {
-		return newAuthError("getting a Graph token", err)
+	if te, ok := errors.AsType[*tokenError](err); ok {
+		return newAuthError("getting a Graph token", te.err)
 	}
 	return fmt.Errorf("graph: %s %s: %w", method, path, err)
 }
+
+// graphCredential marks the errors of getting a token, so a Graph call tells
+// "no token" (sign-in) from "no answer from Graph" whatever the credential.
+type graphCredential struct{ azcore.TokenCredential }
+
+func (c graphCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	t, err := c.TokenCredential.GetToken(ctx, o)
+	if err != nil {
+		return t, &tokenError{err}
+	}
+	return t, nil
+}
+
+// tokenError is a failure to get a Graph token; its text is the cause's.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
 
 func pathOnly(p string) string {
 	if i := strings.IndexByte(p, '?'); i >= 0 {

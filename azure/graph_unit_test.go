@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
@@ -295,5 +298,24 @@ func TestGraphHTTPLoopbackWorks(t *testing.T) {
 	u, err := azure.NewGraph(s, azure.GraphOptions{}).Me(context.Background())
 	if err != nil || u.UserPrincipalName != "ada@x" {
 		t.Fatalf("got %+v %v", u, err)
+	}
+}
+
+// failingCred fails like the Azure CLI credential after `az logout`.
+type failingCred struct{}
+
+func (failingCred) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{}, errors.New("AzureCLICredential: ERROR: Please run 'az login' to setup account.")
+}
+
+// A token that cannot be had is a sign-in failure, not Graph being unreachable.
+func TestGraphTokenFailureIsASignInError(t *testing.T) {
+	sg := newStubGraph(t, func(w http.ResponseWriter, r *http.Request, n int) { t.Error("no request without a token") })
+	s := &azure.Session{Credential: failingCred{}, GraphURL: sg.URL, HTTPClient: sg.Client()}
+	_, err := azure.NewGraph(s, azure.GraphOptions{}).Me(ctxT(t))
+	ae, ok := azure.AsAuthError(err)
+	h, _ := hint.Of(err)
+	if !ok || ae.Op != "getting a Graph token" || h.Input != hint.Auth || strings.Contains(err.Error(), "cannot be reached") {
+		t.Fatalf("got %v (%+v)", err, h)
 	}
 }

@@ -203,7 +203,7 @@ func SignIn(ctx context.Context, o SignInOptions) (*Session, error) {
 		s.Credential = cred
 	case SignInEnvironment:
 		if env := os.Getenv("AZURE_TENANT_ID"); o.TenantID != "" && env != "" && !strings.EqualFold(env, o.TenantID) {
-			return nil, hint.Errorf(hint.Change(hint.Tenant, "give the tenant of AZURE_TENANT_ID, or none"), "sign-in (environment): the tenant %s differs from AZURE_TENANT_ID %s", o.TenantID, env)
+			return nil, hint.Errorf(hint.Change(hint.Tenant, "give the same tenant as the environment does, or none"), "sign-in (environment): the tenant %s differs from AZURE_TENANT_ID %s", o.TenantID, env)
 		}
 		cred, err := azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{
 			ClientOptions:            co,
