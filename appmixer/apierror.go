@@ -5,14 +5,19 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
 // APIError is an unexpected HTTP status from Appmixer.
 type APIError struct {
 	StatusCode   int
 	Method, Path string
-	Message      string // the server's message, one line, secrets masked
+	Message      string        // the server's message, one line, secrets masked
+	RetryAfter   time.Duration // the wait a throttled answer asked for
 }
 
 func (e *APIError) Error() string {
@@ -20,34 +25,31 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		s += ": " + e.Message
 	}
-	if h := e.hint(); h != "" {
-		s += "; " + h
-	}
 	return s
 }
 
-// hint says what to do next for the status.
-func (e *APIError) hint() string {
+// Hint says what to do about the status.
+func (e *APIError) Hint() hint.Hint {
 	switch c := e.StatusCode; {
 	case c == http.StatusUnauthorized && e.Path == "/user/auth":
-		return "check the username and password"
+		return hint.Change(hint.AppmixerPassword, "check the username and password")
 	case c == http.StatusUnauthorized:
-		return "sign in again"
+		return hint.Retry("sign in again")
 	case c == http.StatusForbidden:
-		return "sign in as an Appmixer admin (user with the admin scope)"
+		return hint.Hint{Text: "sign in as an Appmixer admin (a user with the admin scope)"}
 	case c == http.StatusNotFound:
-		return "check that the URL is the Appmixer API URL"
+		return hint.Change(hint.AppmixerURL, "use the Appmixer API URL, like https://api.YOUR_TENANT.appmixer.cloud")
 	case c == http.StatusConflict:
-		return "it was changed meanwhile: run again"
+		return hint.Retry("it was changed meanwhile")
 	case c == http.StatusTooManyRequests || c >= 500:
-		return "Appmixer is busy or unavailable: try again in a minute"
+		return hint.Hint{Retry: true, After: e.RetryAfter, Text: "Appmixer is busy or unavailable"}
 	}
-	return ""
+	return hint.Hint{}
 }
 
-// apiError builds an APIError from a response. Appmixer's API is a hapi
-// server, so errors are Boom objects {"statusCode","error","message"}.
-func (c *Client) apiError(r request, res response) *APIError {
+// apiError builds an APIError, with its hint, from a response. Appmixer's API
+// is a hapi server, so errors are Boom objects {"statusCode","error","message"}.
+func (c *Client) apiError(r request, res response) error {
 	var boom struct {
 		Error   string `json:"error"`
 		Message string `json:"message"`
@@ -66,7 +68,8 @@ func (c *Client) apiError(r request, res response) *APIError {
 	default:
 		msg = body
 	}
-	return &APIError{StatusCode: res.status, Method: r.method, Path: r.path, Message: oneLine(c.scrub(msg, r.secrets), 200)}
+	e := &APIError{StatusCode: res.status, Method: r.method, Path: r.path, Message: oneLine(c.scrub(msg, r.secrets), 200), RetryAfter: httpx.RetryAfter(res.header)}
+	return hint.Wrap(e, e.Hint())
 }
 
 // oneLine collapses whitespace, drops a final period (the caller appends

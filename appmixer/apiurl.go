@@ -1,11 +1,13 @@
 package appmixer
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
 // frontEnds maps the first label of a hosted Appmixer host that serves a web
@@ -20,63 +22,69 @@ var frontEnds = map[string]string{
 
 // ParseAPIURL validates the Appmixer API base URL and returns it normalised
 // as scheme://host[:port] with no path. A missing scheme means https. Plain
-// http is accepted only for loopback hosts. Every refusal says which URL to use.
+// http is accepted only for loopback hosts. Every refusal's hint says which URL
+// to use (as its Value when it can be derived); no error shows user info.
 func ParseAPIURL(raw string) (*url.URL, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return nil, errors.New("the Appmixer API URL is empty: pass --appmixer-url (or APPMIXER_URL), e.g. https://api.YOUR_TENANT.appmixer.cloud")
+		return nil, hint.New("the Appmixer API URL is empty", hint.Change(hint.AppmixerURL, "give the API URL, like "+exampleAPI))
 	}
 	if !strings.Contains(s, "://") {
 		// "api.acme.appmixer.cloud" is what people paste from the address bar
 		// without the scheme; https is the only sensible guess.
 		s = "https://" + strings.TrimPrefix(s, "//")
 	}
+	shown := httpx.RedactURL(s)
 	u, err := url.Parse(s)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error repeats the raw text, which may hold a password
-		}
-		return nil, fmt.Errorf("the Appmixer API URL %q is not a valid URL (use the form https://api.YOUR_TENANT.appmixer.cloud): %w", redactURL(raw), err)
+		// url.Parse's own error repeats the raw text, which may hold a password.
+		return nil, hint.Errorf(hint.Change(hint.AppmixerURL, "give the API URL, like "+exampleAPI),
+			"the Appmixer API URL %q is not a valid URL: %s", shown, httpx.ParseReason(err))
 	}
-	shown := redactURL(s)
 	if u.User != nil {
-		return nil, fmt.Errorf("the Appmixer API URL %q must not contain a user name or password: remove the part before \"@\" and sign in with --appmixer-username instead", shown)
+		return nil, hint.Errorf(hint.Change(hint.AppmixerURL, "remove the part before \"@\"; the username is given on its own"),
+			"the Appmixer API URL %q contains a user name or password", shown)
 	}
 	host := strings.ToLower(u.Hostname())
 	if host == "" {
-		return nil, fmt.Errorf("the Appmixer API URL %q has no host name: use the form https://api.YOUR_TENANT.appmixer.cloud", shown)
+		return nil, hint.Errorf(hint.Change(hint.AppmixerURL, "give the API URL, like "+exampleAPI), "the Appmixer API URL %q has no host name", shown)
 	}
 	scheme := strings.ToLower(u.Scheme)
 	port := u.Port()
 	fixed := baseURL("https", host, port)
+	use := func(text string) hint.Hint { return hint.Hint{Input: hint.AppmixerURL, Value: fixed, Text: text} }
 	switch scheme {
 	case "https":
 	case "http":
 		if !isLoopback(host) {
-			return nil, fmt.Errorf("the Appmixer API URL %q uses plain http, which is allowed only for loopback hosts (localhost, 127.0.0.1, [::1]): use %s", shown, fixed)
+			return nil, hint.Errorf(use("use https"), "the Appmixer API URL %q uses plain http, which is allowed only for loopback hosts (localhost, 127.0.0.1, [::1])", shown)
 		}
 		fixed = baseURL("http", host, port)
 	default:
-		return nil, fmt.Errorf("the Appmixer API URL %q must start with https:// (got %s://): use %s", shown, scheme, fixed)
+		return nil, hint.Errorf(use("use https"), "the Appmixer API URL %q does not start with https:// (it has %s://)", shown, scheme)
 	}
 	if first, rest, ok := strings.Cut(host, "."); ok && isHostedAppmixer(rest) {
 		if what, isUI := frontEnds[first]; isUI {
-			return nil, fmt.Errorf("%s is %s, not its API: use %s", baseURL(scheme, host, port), what, baseURL("https", "api."+rest, port))
+			api := baseURL("https", "api."+rest, port)
+			return nil, hint.Errorf(hint.Hint{Input: hint.AppmixerURL, Value: api, Text: "use the API URL, not " + what},
+				"%s is %s, not its API", baseURL(scheme, host, port), what)
 		}
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#") {
-		return nil, fmt.Errorf("the Appmixer API URL %q must not contain a query (?…) or fragment (#…): use %s", shown, fixed)
+		return nil, hint.Errorf(use("give the bare API URL"), "the Appmixer API URL %q contains a query (?…) or fragment (#…)", shown)
 	}
 	if p := u.EscapedPath(); p != "" && p != "/" {
-		return nil, fmt.Errorf("the Appmixer API URL %q has a path (%s) but must be the bare API base URL: use %s", shown, p, fixed)
+		return nil, hint.Errorf(use("give the bare API URL"), "the Appmixer API URL %q has a path (%s); the API base URL has none", shown, p)
 	}
 	out, err := url.Parse(fixed)
 	if err != nil { // unreachable for a host that url.Parse already accepted
-		return nil, fmt.Errorf("the Appmixer API URL %q cannot be normalised: %w", shown, err)
+		return nil, fmt.Errorf("the Appmixer API URL %q cannot be normalised: %s", shown, httpx.ParseReason(err))
 	}
 	return out, nil
 }
+
+// exampleAPI is the shape of a hosted tenant's API URL.
+const exampleAPI = "https://api.YOUR_TENANT.appmixer.cloud"
 
 // isHostedAppmixer reports whether domain is a tenant domain under Appmixer's
 // hosted service (e.g. "acme.appmixer.cloud").
@@ -108,23 +116,6 @@ func baseURL(scheme, host, port string) string {
 		h = "[" + host + "]"
 	}
 	return scheme + "://" + h
-}
-
-// redactURL hides user info (it may hold a password) in a URL shown in errors.
-func redactURL(s string) string {
-	s = strings.TrimSpace(s)
-	prefix, rest := "", s
-	if j := strings.Index(s, "://"); j >= 0 {
-		prefix, rest = s[:j+3], s[j+3:]
-	}
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	if i := strings.LastIndex(rest[:end], "@"); i >= 0 {
-		return prefix + "…" + rest[i:]
-	}
-	return s
 }
 
 // CallbackURL is the OAuth redirect URI Appmixer uses for the Microsoft

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 func TestParseAPIURL(t *testing.T) {
@@ -13,6 +14,7 @@ func TestParseAPIURL(t *testing.T) {
 		in     string
 		want   string   // normalised URL when accepted
 		errHas []string // substrings of the error when refused
+		use    string   // the URL the hint offers, when it can tell
 		errNot string   // must not appear in the error
 	}{
 		// accepted
@@ -29,17 +31,17 @@ func TestParseAPIURL(t *testing.T) {
 		{in: "HTTPS://api.acme.appmixer.cloud", want: "https://api.acme.appmixer.cloud"},
 
 		// refused
-		{in: "", errHas: []string{"empty", "--appmixer-url"}},
-		{in: "ftp://api.acme.appmixer.cloud", errHas: []string{"https://", "use https://api.acme.appmixer.cloud"}},
-		{in: "http://api.acme.appmixer.cloud", errHas: []string{"plain http", "loopback", "use https://api.acme.appmixer.cloud"}},
-		{in: "http://10.0.0.5:2200", errHas: []string{"plain http", "use https://10.0.0.5:2200"}},
-		{in: "https://api.acme.appmixer.cloud/api/v1", errHas: []string{"path (/api/v1)", "use https://api.acme.appmixer.cloud"}},
-		{in: "https://api.acme.appmixer.cloud?x=1", errHas: []string{"query", "use https://api.acme.appmixer.cloud"}},
-		{in: "https://api.acme.appmixer.cloud/#/flows", errHas: []string{"fragment", "use https://api.acme.appmixer.cloud"}},
-		{in: "https://my.acme.appmixer.cloud", errHas: []string{"web front end", "use https://api.acme.appmixer.cloud"}},
-		{in: "https://my.acme.appmixer.cloud/designer/123", errHas: []string{"web front end", "use https://api.acme.appmixer.cloud"}},
-		{in: "https://backoffice.acme.appmixer.cloud", errHas: []string{"Backoffice", "use https://api.acme.appmixer.cloud"}},
-		{in: "my.acme.appmixer.cloud", errHas: []string{"use https://api.acme.appmixer.cloud"}},
+		{in: "", errHas: []string{"empty"}},
+		{in: "ftp://api.acme.appmixer.cloud", errHas: []string{"https://", "ftp://"}, use: "https://api.acme.appmixer.cloud"},
+		{in: "http://api.acme.appmixer.cloud", errHas: []string{"plain http", "loopback"}, use: "https://api.acme.appmixer.cloud"},
+		{in: "http://10.0.0.5:2200", errHas: []string{"plain http"}, use: "https://10.0.0.5:2200"},
+		{in: "https://api.acme.appmixer.cloud/api/v1", errHas: []string{"path (/api/v1)"}, use: "https://api.acme.appmixer.cloud"},
+		{in: "https://api.acme.appmixer.cloud?x=1", errHas: []string{"query"}, use: "https://api.acme.appmixer.cloud"},
+		{in: "https://api.acme.appmixer.cloud/#/flows", errHas: []string{"fragment"}, use: "https://api.acme.appmixer.cloud"},
+		{in: "https://my.acme.appmixer.cloud", errHas: []string{"web front end"}, use: "https://api.acme.appmixer.cloud"},
+		{in: "https://my.acme.appmixer.cloud/designer/123", errHas: []string{"web front end"}, use: "https://api.acme.appmixer.cloud"},
+		{in: "https://backoffice.acme.appmixer.cloud", errHas: []string{"Backoffice"}, use: "https://api.acme.appmixer.cloud"},
+		{in: "my.acme.appmixer.cloud", errHas: []string{"web front end"}, use: "https://api.acme.appmixer.cloud"},
 		{in: "https://bob:hunter22@api.acme.appmixer.cloud", errHas: []string{"user name or password"}, errNot: "hunter22"},
 		{in: "https://", errHas: []string{"no host"}},
 		{in: "https://api.acme.appmixer.cloud:notaport", errHas: []string{"not a valid URL"}},
@@ -71,6 +73,10 @@ func TestParseAPIURL(t *testing.T) {
 			}
 			if tt.errNot != "" && strings.Contains(msg, tt.errNot) {
 				t.Errorf("error %q leaks %q", msg, tt.errNot)
+			}
+			h, ok := hint.Of(err)
+			if !ok || h.Input != hint.AppmixerURL || h.Value != tt.use || strings.Contains(h.Text, "--") {
+				t.Errorf("hint %+v, want one for the Appmixer URL offering %q", h, tt.use)
 			}
 		})
 	}

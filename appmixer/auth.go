@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // User is the signed-in Appmixer user (GET /user).
@@ -21,18 +23,25 @@ type User struct {
 func (u *User) IsAdmin() bool { return slices.Contains(u.Scope, "admin") }
 
 // ErrNotAdmin is wrapped by RequireAdmin when the user lacks the admin scope.
-var ErrNotAdmin = errors.New("sign in as an Appmixer admin (user with the admin scope)")
+var ErrNotAdmin = errors.New("the admin scope is missing")
+
+// adminHint: connector configuration needs an Appmixer admin.
+var adminHint = hint.Hint{Text: "sign in as an Appmixer admin (a user with the admin scope)"}
 
 // Login signs in with POST /user/auth and keeps the credentials in memory so
 // a later 401 can be answered by signing in once more.
 func (c *Client) Login(ctx context.Context, username, password string) error {
-	if username == "" || password == "" {
-		return errors.New("Appmixer sign-in needs a username and a password: set --appmixer-username and APPMIXER_PASSWORD, or APPMIXER_TOKEN")
+	if username == "" {
+		return hint.New("Appmixer sign-in needs a username and a password", hint.Change(hint.AppmixerUsername, "give the username of an Appmixer admin"))
+	}
+	if password == "" {
+		return hint.New("Appmixer sign-in needs a username and a password", hint.Change(hint.AppmixerPassword, "give the password (or a token instead)"))
 	}
 	body, err := json.Marshal(map[string]string{"username": username, "password": password})
 	if err != nil {
 		return fmt.Errorf("encoding the Appmixer sign-in request: %w", err)
 	}
+	// Signing in creates nothing: retried like a read on 429, 5xx and cut connections.
 	r := request{method: http.MethodPost, path: "/user/auth", body: body, secrets: []string{password}}
 	res, err := c.send(ctx, r, "")
 	if err != nil {
@@ -52,7 +61,7 @@ func (c *Client) Login(ctx context.Context, username, password string) error {
 		return err
 	}
 	if out.Token == "" {
-		return fmt.Errorf("Appmixer's answer to %s has no token: check that %s is the Appmixer API URL", r, c.api)
+		return hint.Errorf(notTheAPI, "Appmixer's answer to %s at %s has no token", r, c.api)
 	}
 	c.mu.Lock()
 	c.token, c.username, c.password = out.Token, username, password
@@ -102,7 +111,7 @@ func (c *Client) RequireAdmin(ctx context.Context) (*User, error) {
 		return nil, err
 	}
 	if !u.IsAdmin() {
-		return u, fmt.Errorf("Appmixer user %q is not an Appmixer admin: %w", u.Username, ErrNotAdmin)
+		return u, hint.Errorf(adminHint, "Appmixer user %q is not an Appmixer admin: %w", u.Username, ErrNotAdmin)
 	}
 	return u, nil
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // Service config endpoints (docs.appmixer.com, API → "Service Configuration";
@@ -35,7 +37,7 @@ func (c *Client) GetServiceConfig(ctx context.Context, serviceID string) (Config
 		return nil, false, err
 	}
 	if obj == nil { // the JSON literal null
-		return nil, false, fmt.Errorf("Appmixer answered %s with null instead of an object: check that %s is the Appmixer API URL", r, c.api)
+		return nil, false, hint.Errorf(notTheAPI, "Appmixer at %s answered %s with null instead of an object", c.api, r)
 	}
 	cfg := make(Config, len(obj))
 	raw := map[string]json.RawMessage{}
@@ -105,7 +107,7 @@ func (c *Client) CreateServiceConfig(ctx context.Context, serviceID string, cfg 
 	if err != nil {
 		return err
 	}
-	r := request{method: http.MethodPost, path: "/service-config", body: b, secrets: secrets}
+	r := request{method: http.MethodPost, path: "/service-config", body: b, secrets: secrets, creates: true}
 	res, err := c.do(ctx, r)
 	if err != nil {
 		return err
@@ -132,7 +134,7 @@ func (c *Client) ReplaceServiceConfig(ctx context.Context, serviceID string, cfg
 	case res.status >= 200 && res.status <= 299:
 		return nil
 	case res.status == http.StatusNotFound:
-		return fmt.Errorf("updating the Appmixer config of %s: it was deleted meanwhile; run again to create it: %w", serviceID, c.apiError(r, res))
+		return hint.Errorf(hint.Retry("the next run creates it again"), "updating the Appmixer config of %s: it was deleted meanwhile: %w", serviceID, c.apiError(r, res))
 	}
 	return fmt.Errorf("updating the Appmixer config of %s: %w", serviceID, c.apiError(r, res))
 }

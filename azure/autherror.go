@@ -4,29 +4,34 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
 // AuthError is a failed Entra ID token request, reduced to one line.
 // azidentity's own error text is many lines (the whole response); it stays
-// reachable through Unwrap for debugging.
+// reachable through Unwrap for debugging. What to do about it is the
+// hint.Hint beside it (hint.Of).
 type AuthError struct {
-	Op          string // "sign-in", "client secret check", …
-	AADSTS      int    // e.g. 7000215; 0 when the answer had no AADSTS code
-	OAuthError  string // OAuth2 "error", e.g. "invalid_client"
-	Description string // first line of error_description, without the trace lines
-	Hint        string // what to do next
+	Op          string        // "sign-in", "client secret check", …
+	AADSTS      int           // e.g. 7000215; 0 when the answer had no AADSTS code
+	OAuthError  string        // OAuth2 "error", e.g. "invalid_client"
+	Description string        // first line of error_description, without the trace lines
+	Status      int           // HTTP status of Entra ID's answer; 0 when there was no answer
+	Transient   bool          // throttled, unavailable, timed out or cut: the same request later may work
+	RetryAfter  time.Duration // the wait a throttled answer asked for
 	Err         error
 }
 
@@ -41,9 +46,6 @@ func (e *AuthError) Error() string {
 	default:
 		b.WriteString(oneLine(firstLine(e.Err.Error())))
 	}
-	if e.Hint != "" {
-		b.WriteString("; " + e.Hint)
-	}
 	return b.String()
 }
 
@@ -56,27 +58,28 @@ func AsAuthError(err error) (*AuthError, bool) {
 	return ae, ok
 }
 
-// Entra ID error codes: learn.microsoft.com/entra/identity-platform/reference-error-codes
-var aadstsHints = map[int]string{
-	50020:   "the account is not in this tenant: sign in with an account of the tenant, or pass its tenant ID with --tenant",
-	50034:   "the account does not exist in this tenant: check the user name or pass the right --tenant",
-	50053:   "the account is locked: wait, or ask an admin to unlock it",
-	50055:   "the password has expired: change it in the browser, then run again",
-	50076:   "multifactor authentication is required: use --auth device or --auth browser",
-	50079:   "multifactor authentication is required: use --auth device or --auth browser",
-	50126:   "wrong user name or password",
-	53003:   "blocked by a Conditional Access policy: ask your admin, or sign in from an allowed device/location",
-	65001:   "consent is missing for this client: ask an admin to grant it, or use --auth device with the default client",
-	70000:   "the sign-in was declined: run again and approve it",
-	70020:   "the device code expired before it was used: run again and enter the code promptly",
-	90002:   "the tenant was not found: check --tenant (a GUID or a domain like contoso.onmicrosoft.com) and --cloud",
-	900023:  "the tenant identifier is not valid: pass a tenant GUID or domain with --tenant",
-	700016:  "the client ID is not known in this tenant: check AZURE_CLIENT_ID / --client-id and --tenant",
-	7000112: "the application is disabled: ask an admin to enable it",
-	7000215: "the client secret is wrong: use the secret's Value (not its Secret ID), or wait a few seconds if it was just created",
-	7000222: "the client secret has expired: create a new one",
-	7000229: "the application has no service principal in this tenant: create it (the wizard does this) and run again",
-	500011:  "the resource was not found in this tenant: check --cloud / --graph-url",
+// signInHints say what to do about an AADSTS code when signing in
+// (learn.microsoft.com/entra/identity-platform/reference-error-codes).
+var signInHints = map[int]hint.Hint{
+	50020:   hint.Change(hint.Tenant, "sign in with an account of the tenant, or give that tenant"),
+	50034:   hint.Change(hint.Tenant, "check the user name, or give the tenant the account belongs to"),
+	50053:   {Text: "the account is locked: wait, or ask an admin to unlock it"},
+	50055:   {Text: "the password has expired: change it in a browser, then run again"},
+	50076:   {Input: hint.Auth, Value: "device", Text: "multifactor authentication needs an interactive sign-in"},
+	50079:   {Input: hint.Auth, Value: "device", Text: "multifactor authentication needs an interactive sign-in"},
+	50126:   {Text: "check the user name and password"},
+	53003:   {Text: "a Conditional Access policy blocks this sign-in: ask your admin, or sign in from an allowed device or location"},
+	65001:   {Input: hint.Auth, Value: "device", Text: "ask an admin to consent for this client, or sign in with the default client"},
+	70000:   {Retry: true, Text: "approve the sign-in when asked"},
+	70020:   {Retry: true, Text: "the device code expired: enter it promptly"},
+	90002:   hint.Change(hint.Tenant, "give a tenant GUID or a domain like contoso.onmicrosoft.com, in the right cloud"),
+	900023:  hint.Change(hint.Tenant, "give a tenant GUID or a domain like contoso.onmicrosoft.com"),
+	700016:  hint.Change(hint.AzureEnvironment, "check the client ID and that the app is registered in this tenant"),
+	7000112: {Text: "the application is disabled: ask an admin to enable it"},
+	7000215: hint.Change(hint.AzureEnvironment, "use the client secret's Value, not its Secret ID"),
+	7000222: hint.Change(hint.AzureEnvironment, "the client secret has expired: create a new one"),
+	7000229: hint.Change(hint.AzureEnvironment, "create the app's service principal in this tenant"),
+	500011:  hint.Change(hint.Cloud, "the resource is not in this cloud: check the cloud and the Graph URL"),
 }
 
 var (
@@ -88,8 +91,9 @@ var (
 // Never includes request bodies (they may hold a client secret).
 func newAuthError(op string, err error) error { return newAuthErrorRec(op, err, nil) }
 
-// newAuthErrorRec also uses the recorder's copy of the failed answer when the
-// error itself lost the body.
+// newAuthErrorRec also uses the recorder's copy of the last failed exchange
+// when the error itself lost it (MSAL flattens transport errors into text and
+// sometimes consumes the body).
 func newAuthErrorRec(op string, err error, rec *authRecorder) error {
 	if err == nil {
 		return nil
@@ -98,8 +102,8 @@ func newAuthErrorRec(op string, err error, rec *authRecorder) error {
 		return err
 	}
 	ae := &AuthError{Op: op, Err: err}
-	var resp *http.Response
 	var afe *azidentity.AuthenticationFailedError
+	var resp *http.Response
 	if errors.As(err, &afe) {
 		resp = afe.RawResponse
 	}
@@ -109,40 +113,27 @@ func newAuthErrorRec(op string, err error, rec *authRecorder) error {
 			body = b
 		}
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		// MSAL sometimes consumes the body (device-code polling) or azidentity
-		// reports without the response: the recorder kept the last failed answer.
-		body = rec.lastBody()
-	}
-	var tokErr struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-		Codes       []int  `json:"error_codes"`
-	}
-	if len(body) > 0 && json.Unmarshal(body, &tokErr) == nil {
-		ae.OAuthError = tokErr.Error
-		ae.Description = oneLine(traceRE.ReplaceAllString(firstLine(tokErr.Description), ""))
-		if len(tokErr.Codes) > 0 {
-			ae.AADSTS = tokErr.Codes[0]
-		}
-	}
-	status := rec.lastStatus()
-	if resp != nil {
-		status = resp.StatusCode
-	}
-	if ae.Description == "" && ae.OAuthError == "" && status != 0 {
-		ae.Description = fmt.Sprintf("Entra ID answered %d %s", status, http.StatusText(status))
-	}
-	if status == http.StatusTooManyRequests || status >= 500 {
-		ae.Hint = "Entra ID is busy or unavailable: wait a minute and run again"
+	last := rec.lastFailure()
+	switch {
+	case resp != nil && len(bytes.TrimSpace(body)) > 0:
+		ae.readAnswer(resp.StatusCode, resp.Header, body)
+	case last.status != 0:
+		ae.readAnswer(last.status, last.header, last.body)
+	case resp != nil:
+		ae.readAnswer(resp.StatusCode, resp.Header, nil)
+	case last.err != nil:
+		// No answer at all: say why, in the words every client uses.
+		na := rec.o.NoAnswer(last.host, last.err)
+		ae.Description, ae.Transient, ae.Err = na.Error(), httpx.IsTransient(na), errors.Join(err, na)
+		h, _ := hint.Of(na)
+		return hint.Wrap(ae, h)
 	}
 	if ae.Description == "" && ae.OAuthError == "" {
 		// azidentity's first line can end at "server response error:"; say what happened instead.
 		switch line := strings.TrimSpace(firstLine(err.Error())); {
 		case errors.Is(err, context.DeadlineExceeded), strings.Contains(err.Error(), context.DeadlineExceeded.Error()):
 			// azidentity flattens the cause into text, so errors.Is alone misses it.
-			ae.Description = "Entra ID did not answer in time"
-			ae.Hint = "timed out: check the network, proxy and authority host, then run again (--timeout sets the bound)"
+			ae.Description, ae.Transient = "Entra ID did not answer in time: timed out", true
 		case strings.HasSuffix(line, ":"):
 			ae.Description = strings.TrimSuffix(line, ":") + " (Entra ID gave no details)"
 		}
@@ -152,47 +143,46 @@ func newAuthErrorRec(op string, err error, rec *authRecorder) error {
 			ae.AADSTS, _ = strconv.Atoi(m[1])
 		}
 	}
-	if h := aadstsHints[ae.AADSTS]; h != "" {
-		ae.Hint = h
-	}
-	if ae.Hint == "" {
-		ae.Hint = transportHint(err, ae.OAuthError)
-	}
-	return ae
+	return hint.Wrap(ae, signInHint(ae, err))
 }
 
-// transportHint explains failures that never reached Entra ID's logic.
-func transportHint(err error, oauthErr string) string {
+// signInHint says what to do about a failed sign-in.
+func signInHint(ae *AuthError, err error) hint.Hint {
+	if h, ok := signInHints[ae.AADSTS]; ok {
+		return h
+	}
+	if ae.Transient {
+		return hint.Hint{Retry: true, After: ae.RetryAfter, Text: "Entra ID is busy, unavailable or slow"}
+	}
 	var ua x509.UnknownAuthorityError
 	var hn x509.HostnameError
 	var ne net.Error
+	msg := err.Error()
 	switch {
-	case oauthErr == "authorization_declined":
-		return aadstsHints[70000]
-	case oauthErr == "expired_token":
-		return aadstsHints[70020]
-	case strings.Contains(err.Error(), "az login"), strings.Contains(err.Error(), "Azure CLI not found"),
-		strings.Contains(err.Error(), "executable not found on path"): // azidentity's words when `az` is missing
-		return "run `az login` first (the Azure CLI must be installed and signed in), or use --auth device"
-	case errors.Is(err, exec.ErrNotFound), strings.Contains(err.Error(), "executable file not found"):
+	case ae.OAuthError == "authorization_declined":
+		return signInHints[70000]
+	case ae.OAuthError == "expired_token":
+		return signInHints[70020]
+	case strings.Contains(msg, "az login"), strings.Contains(msg, "Azure CLI not found"),
+		strings.Contains(msg, "executable not found on path"): // azidentity's words when `az` is missing
+		return hint.Hint{Input: hint.Auth, Value: "device", Text: "install the Azure CLI and run az login first, or sign in with a code instead"}
+	case errors.Is(err, exec.ErrNotFound), strings.Contains(msg, "executable file not found"):
 		// MSAL opens the browser with xdg-open (or open/start); a server has none.
-		return "no web browser can be opened on this machine: use --auth device (a code you enter on any device)"
-	case oauthErr == "invalid_client":
-		return "the client ID or secret is wrong: check AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"
-	case errors.As(err, &ua), strings.Contains(err.Error(), "certificate signed by unknown authority"):
-		return "the server's TLS certificate is not trusted: add its CA to the system store or point SSL_CERT_FILE at it"
+		return hint.Hint{Input: hint.Auth, Value: "device", Text: "no web browser can be opened on this machine: sign in with a code you enter on any device"}
+	case ae.OAuthError == "invalid_client":
+		return hint.Change(hint.AzureEnvironment, "the client ID or secret is wrong: check both")
+	case errors.As(err, &ua), strings.Contains(msg, "certificate signed by unknown authority"):
+		return hint.Change(hint.CACertificate, "trust the CA that signed the authority host's certificate")
 	case errors.As(err, &hn):
-		return "the server's TLS certificate does not match its host name: check the authority host"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "timed out: check the network, proxy and authority host, then run again"
+		return hint.Change(hint.AuthorityHost, "the certificate is for another host name: check the authority host")
 	case errors.Is(err, context.Canceled):
-		return "cancelled"
+		return hint.Hint{}
 	case errors.As(err, &ne):
-		return "could not reach the sign-in service: check the network, proxy and authority host (--cloud / AZURE_AUTHORITY_HOST)"
-	case strings.Contains(err.Error(), "AZURE_"):
-		return "set the AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) environment variables"
+		return hint.Change(hint.AuthorityHost, "check the network, the proxy and the authority host")
+	case strings.Contains(msg, "AZURE_"):
+		return hint.Change(hint.AzureEnvironment, "set the tenant ID, client ID and client secret (or a certificate path)")
 	}
-	return ""
+	return hint.Hint{}
 }
 
 func firstLine(s string) string {

@@ -5,84 +5,100 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
-// Entra ID codes for a client-credentials request
-// (learn.microsoft.com/entra/identity-platform/reference-error-codes).
-const (
-	aadstsInvalidSecret       = 7000215 // wrong secret — or a new one not propagated yet
-	aadstsNoServicePrincipal  = 7000229 // the app has no service principal in the tenant
-	secretCheckFirstWait      = 100 * time.Millisecond
-	secretCheckMaxWait        = 250 * time.Millisecond
-	defaultSecretWaitDuration = 2 * time.Minute
-)
+const defaultSecretWaitDuration = 2 * time.Minute
+
+// checkHints say what to do when Entra ID refuses a stored client ID and secret.
+var checkHints = map[int]hint.Hint{
+	aadstsInvalidSecret:      hint.Run("rotate-secret", "store a working client secret"),
+	aadstsExpiredSecret:      hint.Run("rotate-secret", "the client secret has expired: store a new one"),
+	aadstsNoServicePrincipal: {Retry: true, Text: "the next run creates the app's service principal"},
+	700016:                   hint.Change(hint.Tenant, "check that the app is registered in this tenant"),
+	7000112:                  {Text: "the application is disabled: ask an admin to enable it"},
+}
 
 // CheckClientSecret proves a client id and secret work by getting a
 // client-credentials token for the session's Graph in the session's tenant,
-// through the session's authority host and transport. It is one token request
+// through the session's authority host and Entra ID pipeline (so a 429, a 5xx
+// or a cut connection is retried). It is one token request
 // (learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow):
 // a probe, not a sign-in, so MSAL's metadata round trip is not needed.
+// A refusal of the secret is IsSecretRefused; a failure that may pass is IsTransient.
 func CheckClientSecret(ctx context.Context, s *Session, clientID, secret string) error {
 	if s == nil || s.TenantID == "" {
-		return errors.New("client secret check: the tenant ID is unknown: sign in first or pass --tenant")
+		return hint.New("client secret check: the tenant ID is unknown", hint.Change(hint.Tenant, "sign in first, or give the tenant"))
 	}
 	if clientID == "" || secret == "" {
 		return errors.New("client secret check: client ID and secret are both required")
 	}
 	op := "client secret check for app " + clientID
-	ctx, cancel := context.WithTimeout(ctx, s.timeout())
-	defer cancel()
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}, "scope": {s.GraphScope()}}
 	endpoint := strings.TrimRight(s.authorityHost(), "/") + "/" + url.PathEscape(s.TenantID) + "/oauth2/v2.0/token"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	resp, err := httpx.New(s.entraOptions()).Send(ctx, httpx.Request{
+		Method: http.MethodPost, URL: endpoint, Header: http.Header{"Accept": {"application/json"}},
+		Body: []byte(form.Encode()), ContentType: "application/x-www-form-urlencoded",
+		Kind: httpx.Idempotent, // a token request creates nothing
+	})
 	if err != nil {
-		return &AuthError{Op: op, Err: err}
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := s.httpClient().Do(req)
-	if err != nil {
-		return &AuthError{Op: op, Err: err, Hint: transportHint(err, "")}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return &AuthError{Op: op, Err: err, Hint: transportHint(err, "")}
+		h, _ := hint.Of(err)
+		return hint.Wrap(&AuthError{Op: op, Description: oneLine(err.Error()), Transient: httpx.IsTransient(err), Err: err}, h)
 	}
 	var answer struct {
 		AccessToken string `json:"access_token"`
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-		Codes       []int  `json:"error_codes"`
 	}
-	jsonErr := json.Unmarshal(body, &answer)
-	if resp.StatusCode == http.StatusOK && jsonErr == nil && answer.AccessToken != "" {
+	if resp.Status == http.StatusOK && json.Unmarshal(resp.Body, &answer) == nil && answer.AccessToken != "" {
 		return nil
 	}
-	ae := &AuthError{Op: op, OAuthError: answer.Error, Err: fmt.Errorf("token endpoint answered %d", resp.StatusCode)}
-	ae.Description = oneLine(traceRE.ReplaceAllString(firstLine(answer.Description), ""))
-	if len(answer.Codes) > 0 {
-		ae.AADSTS = answer.Codes[0]
-	} else if m := aadstsRE.FindStringSubmatch(ae.Description); m != nil {
-		ae.AADSTS, _ = strconv.Atoi(m[1])
+	ae := &AuthError{Op: op, Err: fmt.Errorf("token endpoint answered %d", resp.Status)}
+	if !ae.readAnswer(resp.Status, resp.Header, resp.Body) && resp.Status == http.StatusOK {
+		ae.Description = "Entra ID answered 200 OK without a token"
 	}
-	if ae.Description == "" && ae.OAuthError == "" {
-		ae.Description = fmt.Sprintf("Entra ID answered %d %s without a token", resp.StatusCode, http.StatusText(resp.StatusCode))
+	return hint.Wrap(ae, checkHint(ae))
+}
+
+func checkHint(ae *AuthError) hint.Hint {
+	if h, ok := checkHints[ae.AADSTS]; ok {
+		return h
 	}
-	ae.Hint = aadstsHints[ae.AADSTS]
-	if ae.Hint == "" && ae.OAuthError == "invalid_client" {
+	if ae.Transient {
+		return hint.Hint{Retry: true, After: ae.RetryAfter, Text: "Entra ID is busy or unavailable"}
+	}
+	if ae.OAuthError == "invalid_client" {
 		// This checks a stored pair, not the sign-in variables.
-		ae.Hint = "the client ID or secret is wrong or expired: run rotate-secret (or setup) to store a working one"
+		return hint.Run("rotate-secret", "store a working client ID and secret")
 	}
-	if ae.Hint == "" {
-		ae.Hint = transportHint(ae.Err, ae.OAuthError)
+	return hint.Hint{}
+}
+
+// IsSecretRefused reports that Entra ID answered and refused the secret itself:
+// wrong (AADSTS7000215) or expired (AADSTS7000222). A throttled, unavailable or
+// missing answer is never a refusal (see IsTransient), nor is a missing service
+// principal (IsNoServicePrincipal).
+func IsSecretRefused(err error) bool {
+	ae, ok := AsAuthError(err)
+	return ok && !ae.Transient && (ae.AADSTS == aadstsInvalidSecret || ae.AADSTS == aadstsExpiredSecret)
+}
+
+// IsTransient reports a failure that may pass by itself: Entra ID or Graph
+// throttling (429) or unavailable (5xx), Entra's "transient error" (AADSTS90033,
+// temporarily_unavailable), a timeout or a cut connection. It says nothing
+// about the credentials or objects involved.
+func IsTransient(err error) bool {
+	if ae, ok := AsAuthError(err); ok && ae.Transient {
+		return true
 	}
-	return ae
+	if ge, ok := AsGraphError(err); ok && (ge.StatusCode == http.StatusTooManyRequests || ge.StatusCode >= 500) {
+		return true
+	}
+	return httpx.IsTransient(err)
 }
 
 // IsSecretNotYetValid reports AADSTS7000215: the secret is wrong, or so new that
@@ -98,32 +114,19 @@ func IsNoServicePrincipal(err error) bool {
 	return ok && ae.AADSTS == aadstsNoServicePrincipal
 }
 
-// WaitClientSecret is CheckClientSecret retried while Entra ID answers
-// AADSTS7000215 (a new secret propagating), with short capped back-off: first
-// retry within 250 ms, no wait over 250 ms, at most timeout (0 = 2 min) in all.
-// Any other error returns at once.
+// WaitClientSecret is CheckClientSecret repeated while Entra ID answers
+// AADSTS7000215 (a new secret propagating) or fails transiently, with the one
+// poll back-off, at most timeout (0 = 2 min) in all. Any other error returns at once.
 func WaitClientSecret(ctx context.Context, s *Session, clientID, secret string, timeout time.Duration) error {
 	if timeout <= 0 {
 		timeout = defaultSecretWaitDuration
 	}
-	deadline := time.Now().Add(timeout)
-	wait := secretCheckFirstWait
-	for {
+	err := httpx.Poll(ctx, "Entra ID to accept the secret of app "+clientID, timeout, func(ctx context.Context) (bool, error) {
 		err := CheckClientSecret(ctx, s, clientID, secret)
-		if err == nil || !IsSecretNotYetValid(err) {
-			return err
-		}
-		left := time.Until(deadline)
-		if left <= 0 {
-			return fmt.Errorf("%w (still rejected after %s: if the secret is new, wait and run again; otherwise it is not this app's secret)", err, timeout)
-		}
-		t := time.NewTimer(min(wait, left))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("client secret check for app %s: gave up waiting: %w", clientID, ctx.Err())
-		case <-t.C:
-		}
-		wait = min(wait*2, secretCheckMaxWait)
+		return err == nil || !IsSecretNotYetValid(err) && !IsTransient(err), err
+	})
+	if we, ok := errors.AsType[*httpx.WaitError](err); ok && we.Stopped == nil {
+		return hint.Wrap(err, hint.Retry("a new secret can take minutes to reach every Entra ID server; one that never works is not this app's"))
 	}
+	return err
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 func TestClientSecretChecks(t *testing.T) {
@@ -49,8 +50,8 @@ func TestClientSecretChecks(t *testing.T) {
 	// a wrong secret keeps failing: bounded wait, error says what to do, no secret in it
 	start := time.Now()
 	err = azure.WaitClientSecret(ctx, s, app.AppID, "abcWRONGsecret", 400*time.Millisecond)
-	if !azure.IsSecretNotYetValid(err) || !strings.Contains(err.Error(), "still rejected") || strings.Contains(err.Error(), "WRONG") {
-		t.Fatalf("got %v", err)
+	if h, _ := hint.Of(err); !azure.IsSecretNotYetValid(err) || !azure.IsSecretRefused(err) || !strings.Contains(err.Error(), "still waiting") || strings.Contains(err.Error(), "WRONG") || !h.Retry {
+		t.Fatalf("got %v (%+v)", err, h)
 	}
 	if time.Since(start) > 2*time.Second {
 		t.Fatal("wait not bounded")

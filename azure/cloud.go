@@ -1,11 +1,14 @@
 package azure
 
 import (
-	"fmt"
 	"net"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
 // Cloud names a national cloud's Entra ID authority host and Graph endpoint.
@@ -38,7 +41,7 @@ func LookupCloud(name string) (Cloud, error) {
 	if c, ok := clouds[n]; ok {
 		return c, nil
 	}
-	return Cloud{}, fmt.Errorf("unknown cloud %q: use one of %s", name, strings.Join(CloudNames(), ", "))
+	return Cloud{}, hint.Errorf(hint.Change(hint.Cloud, "choose one of "+strings.Join(CloudNames(), ", ")), "unknown cloud %q (known: %s)", name, strings.Join(CloudNames(), ", "))
 }
 
 // microsoftAuthorityHosts are the hosts MSAL trusts for instance discovery
@@ -78,17 +81,20 @@ func isLoopback(host string) bool {
 // NormalizeAuthorityHost checks an Entra ID authority host URL and returns it as
 // "https://host[:port]/". azidentity refuses any authority that is not https
 // (azidentity.go setAuthorityHost), even on loopback, because MSAL sends
-// credentials there; so plain http is refused with that explanation.
+// credentials there; so plain http is refused with that explanation. No error
+// shows the URL's user info.
 func NormalizeAuthorityHost(raw string) (string, error) {
-	u, err := parseEndpoint("authority host", raw)
+	u, shown, err := parseEndpoint("authority host", hint.AuthorityHost, raw)
 	if err != nil {
 		return "", err
 	}
 	if u.Scheme != "https" {
-		return "", fmt.Errorf("authority host %s: must use https (azidentity/MSAL send credentials there and refuse plain http, even on loopback); serve it over TLS and trust its CA with SSL_CERT_FILE", raw)
+		return "", hint.Errorf(hint.Change(hint.AuthorityHost, "use an https URL"),
+			"authority host %s: must use https (azidentity/MSAL send credentials there and refuse plain http, even on loopback)", shown)
 	}
 	if p := strings.Trim(u.Path, "/"); p != "" {
-		return "", fmt.Errorf("authority host %s: give only scheme and host (like https://login.microsoftonline.com/), without the path %q; set the tenant with --tenant", raw, "/"+p)
+		return "", hint.Errorf(hint.Hint{Input: hint.AuthorityHost, Value: "https://" + u.Host + "/", Text: "give only the scheme and host; the tenant is given on its own"},
+			"authority host %s has a path (%s)", shown, "/"+p)
 	}
 	return "https://" + u.Host + "/", nil
 }
@@ -96,41 +102,44 @@ func NormalizeAuthorityHost(raw string) (string, error) {
 // NormalizeGraphURL checks a Graph base URL and returns it without a trailing
 // slash or "/v1.0". Plain http is allowed only for loopback: Graph requests carry
 // bearer tokens, and azcore's bearer policy refuses non-TLS endpoints otherwise.
+// No error shows the URL's user info.
 func NormalizeGraphURL(raw string) (string, error) {
-	u, err := parseEndpoint("graph URL", raw)
+	u, shown, err := parseEndpoint("graph URL", hint.GraphURL, raw)
 	if err != nil {
 		return "", err
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "", fmt.Errorf("graph URL %s: must use https (bearer tokens are sent to it; azcore refuses them over plain http); plain http is accepted only for loopback", raw)
+		return "", hint.Errorf(hint.Change(hint.GraphURL, "use an https URL"),
+			"graph URL %s uses plain http, which is accepted only for loopback (bearer tokens are sent to it; azcore refuses them over plain http)", shown)
 	}
 	p := strings.TrimRight(u.Path, "/")
 	p = strings.TrimSuffix(p, "/v1.0")
 	return u.Scheme + "://" + u.Host + strings.TrimRight(p, "/"), nil
 }
 
-func parseEndpoint(what, raw string) (*url.URL, error) {
+// parseEndpoint parses a URL input. Every error shows the URL redacted
+// (shown): user info may hold a password, and url.Parse's own error would
+// quote it whole.
+func parseEndpoint(what string, in hint.Input, raw string) (u *url.URL, shown string, err error) {
 	s := strings.TrimSpace(raw)
+	shown = strconv.Quote(httpx.RedactURL(s))
 	if s == "" {
-		return nil, fmt.Errorf("%s is empty: give a URL like https://host", what)
+		return nil, shown, hint.Errorf(hint.Change(in, "give a URL like https://host"), "%s is empty", what)
 	}
-	u, err := url.Parse(s)
+	u, err = url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s %q is not a URL: %w", what, raw, err)
+		return nil, shown, hint.Errorf(hint.Change(in, "give a URL like https://host"), "%s %s is not a URL: %s", what, shown, httpx.ParseReason(err))
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
-	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, fmt.Errorf("%s %q: needs an https:// URL", what, raw)
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, shown, hint.Errorf(hint.Change(in, "give an https:// URL"), "%s %s is not an https URL", what, shown)
+	case u.Host == "":
+		return nil, shown, hint.Errorf(hint.Change(in, "give a URL like https://host"), "%s %s has no host", what, shown)
+	case u.User != nil:
+		return nil, shown, hint.Errorf(hint.Change(in, "remove the user name and password from the URL"), "%s %s has user info", what, shown)
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, shown, hint.Errorf(hint.Change(in, "remove the query and fragment"), "%s %s has a query or fragment", what, shown)
 	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("%s %q: has no host; give a URL like https://host", what, raw)
-	}
-	if u.User != nil {
-		// never echo user info: it may hold a password
-		return nil, fmt.Errorf("%s for host %s: remove the user info from the URL", what, u.Host)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%s %q: remove the query or fragment", what, raw)
-	}
-	return u, nil
+	return u, shown, nil
 }

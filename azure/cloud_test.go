@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 func TestLookupCloud(t *testing.T) {
@@ -40,9 +41,9 @@ func TestAuthorityHostRules(t *testing.T) {
 	bad := map[string]string{
 		"http://127.0.0.1:8080":                     "must use https",
 		"http://login.example.com":                  "must use https",
-		"ftp://login.microsoftonline.com":           "https://",
-		"login.microsoftonline.com":                 "https://",
-		"https://login.microsoftonline.com/contoso": "without the path",
+		"ftp://login.microsoftonline.com":           "not an https URL",
+		"login.microsoftonline.com":                 "not an https URL",
+		"https://login.microsoftonline.com/contoso": "has a path (/contoso)",
 		"https://login.microsoftonline.com/?x=1":    "query",
 		"https://user:hunter2@login.example.com/":   "user info",
 		"": "empty",
@@ -55,6 +56,13 @@ func TestAuthorityHostRules(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("password echoed: %v", err)
 		}
+		if h, ok := hint.Of(err); err != nil && (!ok || h.Input != hint.AuthorityHost) {
+			t.Errorf("%q: hint %+v, want one naming the authority host", in, h)
+		}
+	}
+	_, err := azure.NormalizeAuthorityHost("https://login.microsoftonline.com/contoso")
+	if h, _ := hint.Of(err); h.Value != "https://login.microsoftonline.com/" {
+		t.Errorf("the hint should offer the host without the path: %+v", h)
 	}
 }
 
@@ -75,8 +83,8 @@ func TestGraphURLRules(t *testing.T) {
 	}
 	for _, in := range []string{"http://graph.microsoft.com", "http://10.0.0.1:80"} {
 		_, err := azure.NormalizeGraphURL(in)
-		if err == nil || !strings.Contains(err.Error(), "https") || !strings.Contains(err.Error(), "loopback") {
-			t.Errorf("%q: want https/loopback error, got %v", in, err)
+		if h, _ := hint.Of(err); err == nil || !strings.Contains(err.Error(), "plain http") || !strings.Contains(err.Error(), "loopback") || h.Input != hint.GraphURL {
+			t.Errorf("%q: want https/loopback error, got %v (%+v)", in, err, h)
 		}
 	}
 }
@@ -112,7 +120,8 @@ func TestSignInRefusesBadEndpointsBeforeAnyNetwork(t *testing.T) {
 	if _, err := azure.ParseSignInMethod("Azure-CLI"); err != nil {
 		t.Error(err)
 	}
-	if _, err := azure.ParseSignInMethod("cert"); err == nil || !strings.Contains(err.Error(), "device, browser, azure-cli or environment") {
-		t.Errorf("got %v", err)
+	_, err := azure.ParseSignInMethod("cert")
+	if h, _ := hint.Of(err); err == nil || h.Input != hint.Auth || !strings.Contains(h.Text, "device, browser, azure-cli or environment") {
+		t.Errorf("got %v, hint %+v", err, h)
 	}
 }

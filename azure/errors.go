@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
 // GraphError is an error answer from Microsoft Graph
@@ -32,31 +35,25 @@ func (e *GraphError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": " + oneLine(e.Message))
 	}
-	if h := e.hint(); h != "" {
-		b.WriteString("; " + h)
-	}
 	if e.RequestID != "" {
 		b.WriteString(" (request-id " + oneLine(e.RequestID) + ")")
 	}
 	return b.String()
 }
 
-// hint says what to do next for the errors a person can act on.
-func (e *GraphError) hint() string {
+// Hint says what to do about the errors a person can act on.
+func (e *GraphError) Hint() hint.Hint {
 	switch {
 	case e.StatusCode == http.StatusUnauthorized:
-		return "the sign-in is no longer accepted: sign in again"
+		return hint.Retry("sign in again: the sign-in is no longer accepted")
 	case e.StatusCode == http.StatusForbidden:
-		return "the signed-in account may not do this: use an account with the Application Administrator or Cloud Application Administrator role (or Application.ReadWrite.All)"
+		return hint.Hint{Text: "use an account with the Application Administrator or Cloud Application Administrator role, or the Application.ReadWrite.All permission"}
 	case e.StatusCode == http.StatusTooManyRequests:
-		if e.RetryAfter > 0 {
-			return fmt.Sprintf("Graph is throttling: wait %s and run again", e.RetryAfter.Round(time.Second))
-		}
-		return "Graph is throttling: wait a minute and run again"
+		return hint.Hint{Retry: true, After: e.RetryAfter, Text: "Graph is throttling requests"}
 	case e.StatusCode >= 500:
-		return "Graph is having trouble: run again in a few minutes"
+		return hint.Retry("Graph is having trouble")
 	}
-	return ""
+	return hint.Hint{}
 }
 
 // IsNotFound reports whether err is a Graph 404.
@@ -76,8 +73,8 @@ func AsGraphError(err error) (*GraphError, bool) {
 
 // decodeGraphError builds a GraphError from a non-2xx answer; a body that is not
 // Graph's error format still gives a usable error.
-func decodeGraphError(method, path string, resp *http.Response, body []byte) *GraphError {
-	ge := &GraphError{StatusCode: resp.StatusCode, Method: method, Path: path, RequestID: resp.Header.Get("request-id")}
+func decodeGraphError(method, path string, status int, header http.Header, body []byte) *GraphError {
+	ge := &GraphError{StatusCode: status, Method: method, Path: path, RequestID: header.Get("request-id"), RetryAfter: httpx.RetryAfter(header)}
 	var env struct {
 		Error struct {
 			Code       string `json:"code"`
@@ -93,35 +90,41 @@ func decodeGraphError(method, path string, resp *http.Response, body []byte) *Gr
 			ge.RequestID = env.Error.InnerError.RequestID
 		}
 	} else {
-		ge.Message = http.StatusText(resp.StatusCode) + " (the answer was not Graph's error format)"
-	}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		// Capped before multiplying: a huge value would overflow into a negative wait.
-		ge.RetryAfter = time.Duration(min(s, maxRetryAfterSeconds)) * time.Second
+		ge.Message = http.StatusText(status) + " (the answer was not Graph's error format)"
 	}
 	return ge
 }
 
-// maxRetryAfterSeconds bounds a server's Retry-After (a day is already "come back later").
-const maxRetryAfterSeconds = 24 * 60 * 60
+// graphError is a GraphError with its hint beside it.
+func graphError(ge *GraphError) error { return hint.Wrap(ge, ge.Hint()) }
 
 // SecretLifetimeError is AddPassword's error when a tenant policy caps secret lifetime
-// (Graph 400 CredentialInvalidLifetimeAsPerAppPolicy). Allowed is 0 when the message
-// did not say the maximum.
+// (Graph 400 CredentialInvalidLifetimeAsPerAppPolicy). Allowed comes from the
+// app management policies when they can be read, else from Graph's message;
+// it is 0 when neither says the maximum.
 type SecretLifetimeError struct {
 	Allowed   time.Duration
 	Requested time.Duration
+	Source    LifetimeSource // where Allowed came from; "" when Allowed is 0
 	Err       error
 }
 
 func (e *SecretLifetimeError) Error() string {
 	if e.Allowed > 0 {
-		return fmt.Sprintf("client secret lifetime refused by the tenant's app management policy: it allows at most %s; run again with --secret-expiry %s or shorter", FormatLifetime(e.Allowed), FormatLifetime(e.Allowed))
+		return "client secret lifetime refused by the tenant's app management policy: it allows at most " + FormatLifetime(e.Allowed)
 	}
-	return "client secret lifetime refused by the tenant's app management policy, which allows a shorter lifetime than requested; ask the tenant admin for the maximum and run again with a shorter --secret-expiry (e.g. --secret-expiry 6m): " + e.Err.Error()
+	return "client secret lifetime refused by the tenant's app management policy, which allows a shorter lifetime than requested"
 }
 
 func (e *SecretLifetimeError) Unwrap() error { return e.Err }
+
+// Hint suggests the allowed lifetime as the secret expiry, when it is known.
+func (e *SecretLifetimeError) Hint() hint.Hint {
+	if e.Allowed > 0 {
+		return hint.Hint{Input: hint.SecretExpiry, Value: FormatLifetime(e.Allowed), Text: "the tenant's policy allows at most " + FormatLifetime(e.Allowed)}
+	}
+	return hint.Change(hint.SecretExpiry, "ask the tenant admin for the longest lifetime allowed and choose a shorter expiry")
+}
 
 // FormatLifetime renders a lifetime the way --secret-expiry accepts it:
 // whole months as "Nm", otherwise whole days as "Nd", otherwise hours.
@@ -149,16 +152,7 @@ var (
 func parseAllowedLifetime(msg string) time.Duration {
 	const day = 24 * time.Hour
 	for _, m := range isoDurationRE.FindAllStringSubmatch(msg, -1) {
-		if m[0] == "P" || m[0] == "PT" {
-			continue
-		}
-		n := func(i int) time.Duration { v, _ := strconv.Atoi(m[i]); return time.Duration(v) }
-		d := n(1)*365*day + n(2)*30*day + n(3)*7*day + n(4)*day + n(5)*time.Hour + n(6)*time.Minute
-		if m[7] != "" {
-			f, _ := strconv.ParseFloat(m[7], 64)
-			d += time.Duration(f * float64(time.Second))
-		}
-		if d > 0 {
+		if d := isoMatchDuration(m); d > 0 {
 			return d
 		}
 	}
@@ -168,6 +162,33 @@ func parseAllowedLifetime(msg string) time.Duration {
 		return time.Duration(v) * unit
 	}
 	return 0
+}
+
+// isoMatchDuration adds up a match of isoDurationRE; a year counts 365 days and
+// a month 30 (policies state days in Graph's examples: "P90D").
+func isoMatchDuration(m []string) time.Duration {
+	const day = 24 * time.Hour
+	if m[0] == "P" || m[0] == "PT" {
+		return 0
+	}
+	n := func(i int) time.Duration { v, _ := strconv.Atoi(m[i]); return time.Duration(v) }
+	d := n(1)*365*day + n(2)*30*day + n(3)*7*day + n(4)*day + n(5)*time.Hour + n(6)*time.Minute
+	if m[7] != "" {
+		f, _ := strconv.ParseFloat(m[7], 64)
+		d += time.Duration(f * float64(time.Second))
+	}
+	return d
+}
+
+// parseISODuration reads a whole ISO 8601 duration such as "P90D" (an app
+// management policy's maxLifetime).
+func parseISODuration(s string) (time.Duration, bool) {
+	m := isoDurationRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil || m[0] != strings.TrimSpace(s) {
+		return 0, false
+	}
+	d := isoMatchDuration(m)
+	return d, d > 0
 }
 
 func oneLine(s string) string {

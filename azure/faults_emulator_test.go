@@ -229,7 +229,7 @@ func TestCreateApplicationResetIsNotRetried(t *testing.T) {
 	s := signInAutomation(t, srv)
 	g := fastGraph(s)
 	srv.AddFault(azuretest.Fault{Route: "POST /v1.0/applications", Reset: true, AfterApply: true})
-	if _, err := g.CreateApplication(ctxT(t), azure.Application{DisplayName: "once", Tags: []string{testTag}}); err == nil || !strings.Contains(err.Error(), "no answer") {
+	if _, err := g.CreateApplication(ctxT(t), azure.Application{DisplayName: "once", Tags: []string{testTag}}); err == nil || !strings.Contains(err.Error(), "cut the connection") {
 		t.Fatalf("want a transport error, got %v", err)
 	}
 	if n := len(srv.Applications()); n != 1 {

@@ -56,7 +56,7 @@ func FuzzDecodeGraphError(f *testing.F) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
 		resp.Header.Set("Retry-After", retryAfter)
 		resp.Header.Set("request-id", requestID)
-		ge := decodeGraphError("GET", "/applications", resp, []byte(body))
+		ge := decodeGraphError("GET", "/applications", resp.StatusCode, resp.Header, []byte(body))
 		if ge == nil || ge.StatusCode != status {
 			t.Fatalf("lost the status: %+v", ge)
 		}

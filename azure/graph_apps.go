@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // odataString quotes a value for an OData literal: ' doubled (Graph $filter syntax).
@@ -41,7 +43,7 @@ func list[T any](ctx context.Context, g *Graph, path string) ([]T, error) {
 			return nil, err
 		}
 		if page.Value == nil && page.NextLink == "" {
-			return nil, fmt.Errorf("graph: GET %s: the answer has no \"value\" list: check --graph-url points at Microsoft Graph", pathOnly(path))
+			return nil, hint.Errorf(notGraph, "graph: GET %s: the answer has no \"value\" list", pathOnly(path))
 		}
 		all = append(all, page.Value...)
 		if page.NextLink == "" {
@@ -52,7 +54,7 @@ func list[T any](ctx context.Context, g *Graph, path string) ([]T, error) {
 		}
 		path = strings.TrimPrefix(page.NextLink, g.base)
 	}
-	return nil, fmt.Errorf("graph: GET %s: more than %d pages: narrow the filter", pathOnly(path), maxPages)
+	return nil, fmt.Errorf("graph: GET %s: more than %d pages", pathOnly(path), maxPages)
 }
 
 // FindApplications lists applications matching the filter (all set fields must match).
@@ -114,7 +116,7 @@ func (g *Graph) CreateApplication(ctx context.Context, a Application) (*Applicat
 		return nil, err
 	}
 	if out.ID == "" || out.AppID == "" {
-		return nil, errors.New("graph: POST /applications: the answer has no id or appId: check --graph-url points at Microsoft Graph")
+		return nil, hint.New("graph: POST /applications: the answer has no id or appId", notGraph)
 	}
 	g.ExpectReplication(out.ID, out.AppID)
 	return &out, nil
@@ -142,7 +144,7 @@ func (g *Graph) UpsertApplication(ctx context.Context, uniqueName string, a Appl
 	}
 	if out.ID != "" {
 		if out.AppID == "" {
-			return nil, false, errors.New("graph: PATCH /applications(uniqueName=…): the answer has no appId: check --graph-url points at Microsoft Graph")
+			return nil, false, hint.New("graph: PATCH /applications(uniqueName=…): the answer has no appId", notGraph)
 		}
 		g.ExpectReplication(out.ID, out.AppID, uniqueName)
 		return &out, true, nil
@@ -205,19 +207,31 @@ func (g *Graph) AddPassword(ctx context.Context, objectID, displayName string, e
 	_, err := g.do(ctx, call{method: http.MethodPost, path: idPath("applications", objectID) + "/addPassword", body: body, out: &out,
 		want: http.StatusOK, retry: retryNotProcessed, replicated: objectID, isReplErr: isAppNotReplicated})
 	if ge, ok := AsGraphError(err); ok && ge.Code == "CredentialInvalidLifetimeAsPerAppPolicy" {
-		var req time.Duration
-		if !end.IsZero() {
-			req = time.Until(end).Round(time.Hour)
-		}
-		return nil, &SecretLifetimeError{Allowed: parseAllowedLifetime(ge.Message), Requested: req, Err: err}
+		return nil, g.lifetimeRefused(ctx, objectID, ge, end, err)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if out.SecretText == "" || out.KeyID == "" {
-		return nil, errors.New("graph: POST /applications/{id}/addPassword: the answer has no keyId or secretText: check --graph-url points at Microsoft Graph")
+		return nil, hint.New("graph: POST /applications/{id}/addPassword: the answer has no keyId or secretText", notGraph)
 	}
 	return &out, nil
+}
+
+// lifetimeRefused builds the error of a secret lifetime a policy refused. The
+// maximum comes from the policies when they can be read, else from Graph's
+// message when it names one.
+func (g *Graph) lifetimeRefused(ctx context.Context, objectID string, ge *GraphError, end time.Time, err error) error {
+	le := &SecretLifetimeError{Err: err}
+	if !end.IsZero() {
+		le.Requested = time.Until(end).Round(time.Hour)
+	}
+	if c, perr := g.SecretLifetimeCap(ctx, objectID); perr == nil && c.Max > 0 {
+		le.Allowed, le.Source = c.Max, c.Source
+	} else if d := parseAllowedLifetime(ge.Message); d > 0 {
+		le.Allowed, le.Source = d, LifetimeFromMessage
+	}
+	return hint.Wrap(le, le.Hint())
 }
 
 // RemovePassword deletes a client secret by key id.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 const testTag = "appmixer-msconnector-wizard"
@@ -201,8 +202,8 @@ func TestGraphErrorsFromEmulator(t *testing.T) {
 	// tokens stop working: 401 says sign in again
 	srv.ExpireAllTokens()
 	_, err = g.Organization(ctx)
-	if ge, ok := azure.AsGraphError(err); !ok || ge.StatusCode != 401 || !strings.Contains(err.Error(), "sign in again") {
-		t.Fatalf("expired token: %v", err)
+	if h, _ := hint.Of(err); !isStatus(err, 401) || !strings.Contains(h.Text, "sign in again") {
+		t.Fatalf("expired token: %v (%+v)", err, h)
 	}
 }
 
@@ -230,8 +231,8 @@ func TestGraphForbiddenForAppWithoutPermissions(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = fastGraph(s2).FindApplications(ctx, azure.AppFilter{DisplayName: "plain"})
-	if ge, ok := azure.AsGraphError(err); !ok || ge.StatusCode != 403 || !strings.Contains(err.Error(), "Application Administrator") {
-		t.Fatalf("want 403 with a role hint, got %v", err)
+	if h, _ := hint.Of(err); !isStatus(err, 403) || !strings.Contains(h.Text, "Application Administrator") {
+		t.Fatalf("want 403 with a role hint, got %v (%+v)", err, h)
 	}
 	if strings.Contains(err.Error(), pc.SecretText) {
 		t.Fatal("secret in error")
@@ -253,8 +254,8 @@ func TestSecretLifetimePolicyFromEmulator(t *testing.T) {
 	if !errors.As(err, &le) {
 		t.Fatalf("want *SecretLifetimeError, got %v", err)
 	}
-	if le.Allowed != 180*24*time.Hour || !strings.Contains(err.Error(), "at most 6m") || !strings.Contains(err.Error(), "--secret-expiry 6m") {
-		t.Fatalf("allowed %s, message %q", le.Allowed, err)
+	if h, _ := hint.Of(err); le.Allowed != 180*24*time.Hour || !strings.Contains(err.Error(), "at most 6m") || h.Input != hint.SecretExpiry || h.Value != "6m" {
+		t.Fatalf("allowed %s, message %q, hint %+v", le.Allowed, err, h)
 	}
 	if n := len(srv.Applications()[0].PasswordCredentials); n != 0 {
 		t.Fatalf("%d secrets left behind", n)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // GetServicePrincipalByAppID reads the service principal of an app; 404 → IsNotFound(err).
@@ -95,7 +97,7 @@ func (g *Graph) Organization(ctx context.Context) (*Organization, error) {
 		return nil, err
 	}
 	if len(orgs) == 0 {
-		return nil, errors.New("graph: GET /organization: no organization in the answer: is this a personal account? sign in with a work or school account")
+		return nil, hint.New("graph: GET /organization: no organization in the answer (a personal account?)", hint.Hint{Text: "sign in with a work or school account"})
 	}
 	return &orgs[0], nil
 }

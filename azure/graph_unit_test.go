@@ -8,7 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
 	"github.com/appmixer-tools/msconnector-wizard/azure"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 func TestGraphBadAnswersGiveErrorsNotPanics(t *testing.T) {
@@ -20,7 +24,7 @@ func TestGraphBadAnswersGiveErrorsNotPanics(t *testing.T) {
 		{"malformed JSON", func(w http.ResponseWriter) { w.WriteHeader(200); _, _ = w.Write([]byte(`{"id":"x",`)) }, "malformed JSON"},
 		{"empty 200", func(w http.ResponseWriter) { w.WriteHeader(200) }, "empty body"},
 		{"wrong type", func(w http.ResponseWriter) { w.WriteHeader(200); _, _ = w.Write([]byte(`{"id":42}`)) }, "malformed JSON"},
-		{"cut connection", cut, "no answer"},
+		{"cut connection", cut, "cut the connection"},
 		{"HTML 502", func(w http.ResponseWriter) { w.WriteHeader(502); _, _ = w.Write([]byte(`<html>bad gateway</html>`)) }, "502"},
 		{"truncated body", func(w http.ResponseWriter) {
 			w.Header().Set("Content-Length", "100")
@@ -81,12 +85,12 @@ func TestGraphForbiddenAndUnauthorizedSayWhatToDo(t *testing.T) {
 	})
 	g := sg.graph(azure.GraphOptions{})
 	_, err := g.CreateApplication(context.Background(), azure.Application{DisplayName: "x"})
-	if err == nil || !strings.Contains(err.Error(), "Application Administrator") {
-		t.Fatalf("403 should name the role needed: %v", err)
+	if h, _ := hint.Of(err); err == nil || !strings.Contains(h.Text, "Application Administrator") {
+		t.Fatalf("403 should name the role needed: %v (%+v)", err, h)
 	}
 	_, err = g.Me(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "sign in again") {
-		t.Fatalf("401 should say sign in again: %v", err)
+	if h, _ := hint.Of(err); err == nil || !strings.Contains(h.Text, "sign in again") || !h.Retry {
+		t.Fatalf("401 should say sign in again: %v (%+v)", err, h)
 	}
 }
 
@@ -146,8 +150,8 @@ func TestGraphRetryAfterTooLongIsReported(t *testing.T) {
 	})
 	g := sg.graph(azure.GraphOptions{MaxRetryDelay: time.Second})
 	_, err := g.Organization(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "wait 2m0s") || sg.calls("GET /v1.0/organization") != 1 {
-		t.Fatalf("want one try and a throttling error naming the wait, got %v after %d", err, sg.calls("GET /v1.0/organization"))
+	if h, _ := hint.Of(err); !h.Retry || h.After != 2*time.Minute || sg.calls("GET /v1.0/organization") != 1 || !azure.IsTransient(err) {
+		t.Fatalf("want one try and a throttling error with the wait as its hint, got %v (%+v) after %d", err, h, sg.calls("GET /v1.0/organization"))
 	}
 }
 
@@ -279,8 +283,8 @@ func TestGraphSecretLifetimePolicy(t *testing.T) {
 	if le.Allowed != 90*24*time.Hour {
 		t.Fatalf("allowed %s", le.Allowed)
 	}
-	if !strings.Contains(err.Error(), "3m") || !strings.Contains(err.Error(), "--secret-expiry") {
-		t.Fatalf("message should give the allowed lifetime and the flag: %q", err)
+	if h, _ := hint.Of(err); !strings.Contains(err.Error(), "at most 3m") || h.Input != hint.SecretExpiry || h.Value != "3m" || le.Source != azure.LifetimeFromMessage {
+		t.Fatalf("message should give the allowed lifetime and the hint the expiry: %q, %+v, from %q", err, h, le.Source)
 	}
 	if _, ok := azure.AsGraphError(err); !ok {
 		t.Fatal("the Graph error should stay reachable")
@@ -294,5 +298,24 @@ func TestGraphHTTPLoopbackWorks(t *testing.T) {
 	u, err := azure.NewGraph(s, azure.GraphOptions{}).Me(context.Background())
 	if err != nil || u.UserPrincipalName != "ada@x" {
 		t.Fatalf("got %+v %v", u, err)
+	}
+}
+
+// failingCred fails like the Azure CLI credential after `az logout`.
+type failingCred struct{}
+
+func (failingCred) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{}, errors.New("AzureCLICredential: ERROR: Please run 'az login' to setup account.")
+}
+
+// A token that cannot be had is a sign-in failure, not Graph being unreachable.
+func TestGraphTokenFailureIsASignInError(t *testing.T) {
+	sg := newStubGraph(t, func(w http.ResponseWriter, r *http.Request, n int) { t.Error("no request without a token") })
+	s := &azure.Session{Credential: failingCred{}, GraphURL: sg.URL, HTTPClient: sg.Client()}
+	_, err := azure.NewGraph(s, azure.GraphOptions{}).Me(ctxT(t))
+	ae, ok := azure.AsAuthError(err)
+	h, _ := hint.Of(err)
+	if !ok || ae.Op != "getting a Graph token" || h.Input != hint.Auth || strings.Contains(err.Error(), "cannot be reached") {
+		t.Fatalf("got %v (%+v)", err, h)
 	}
 }

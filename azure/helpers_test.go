@@ -97,3 +97,9 @@ func newPlainStub(t *testing.T) *httptest.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// isStatus reports whether err is a Graph error with that status.
+func isStatus(err error, status int) bool {
+	ge, ok := azure.AsGraphError(err)
+	return ok && ge.StatusCode == status
+}

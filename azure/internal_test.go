@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"io"
 	"net/http"
 	"os/exec"
@@ -40,8 +41,8 @@ func TestParseAllowedLifetime(t *testing.T) {
 
 func TestSecretLifetimeErrorWithoutAllowed(t *testing.T) {
 	e := &SecretLifetimeError{Err: errors.New("graph: 400")}
-	if !strings.Contains(e.Error(), "--secret-expiry") || !strings.Contains(e.Error(), "shorter") {
-		t.Fatal(e.Error())
+	if h := e.Hint(); !strings.Contains(e.Error(), "shorter") || h.Input != hint.SecretExpiry || h.Value != "" || strings.Contains(e.Error(), "--") {
+		t.Fatal(e.Error(), h)
 	}
 }
 
@@ -52,44 +53,65 @@ func tokenResp(status int, body string) *http.Response {
 
 func TestAuthErrorIsOneLineWithHint(t *testing.T) {
 	body := `{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.\r\nTrace ID: abc\r\nCorrelation ID: def\r\nTimestamp: 2024-01-01","error_codes":[7000215]}`
-	err := newAuthError("client secret check for app X", &azidentity.AuthenticationFailedError{RawResponse: tokenResp(401, body)})
-	if !IsSecretNotYetValid(err) || IsNoServicePrincipal(err) {
+	err := newAuthError("sign-in (environment)", &azidentity.AuthenticationFailedError{RawResponse: tokenResp(401, body)})
+	if !IsSecretNotYetValid(err) || !IsSecretRefused(err) || IsNoServicePrincipal(err) || IsTransient(err) {
 		t.Fatalf("kind: %v", err)
 	}
 	msg := err.Error()
-	if strings.ContainsAny(msg, "\r\n") || strings.Contains(msg, "Trace ID") || !strings.Contains(msg, "Secret ID") || !strings.HasPrefix(msg, "client secret check for app X failed: AADSTS7000215: Invalid client secret provided.") {
+	if strings.ContainsAny(msg, "\r\n") || strings.Contains(msg, "Trace ID") || msg != "sign-in (environment) failed: AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value." {
 		t.Fatalf("message: %q", msg)
+	}
+	if h, _ := hint.Of(err); h.Input != hint.AzureEnvironment || !strings.Contains(h.Text, "Secret ID") {
+		t.Fatalf("hint %+v", h)
 	}
 	var afe *azidentity.AuthenticationFailedError
 	if !errors.As(err, &afe) {
 		t.Fatal("cause not reachable")
 	}
 
-	err = newAuthError("x", &azidentity.AuthenticationFailedError{RawResponse: tokenResp(400, `{"error":"unauthorized_client","error_description":"AADSTS7000229: The client application is missing service principal in the tenant.","error_codes":[7000229]}`)})
-	if !IsNoServicePrincipal(err) || !strings.Contains(err.Error(), "create it") {
-		t.Fatal(err)
+	for _, c := range []struct {
+		name string
+		err  error
+		says string
+		want hint.Hint
+	}{
+		{"no service principal", &azidentity.AuthenticationFailedError{RawResponse: tokenResp(400, `{"error":"unauthorized_client","error_description":"AADSTS7000229: The client application is missing service principal in the tenant.","error_codes":[7000229]}`)},
+			"AADSTS7000229", signInHints[7000229]},
+		{"declined", &azidentity.AuthenticationFailedError{RawResponse: tokenResp(400, `{"error":"authorization_declined","error_description":"AADSTS70000: The user declined."}`)},
+			"declined", hint.Hint{Retry: true, Text: "approve the sign-in when asked"}},
+		{"unknown client", &azidentity.AuthenticationFailedError{RawResponse: tokenResp(400, `{"error":"unauthorized_client","error_description":"AADSTS700016: Application with identifier 'x' was not found.","error_codes":[700016]}`)},
+			"AADSTS700016", hint.Change(hint.AzureEnvironment, "check the client ID and that the app is registered in this tenant")},
+		{"bad gateway", &azidentity.AuthenticationFailedError{RawResponse: tokenResp(502, `<html>`)},
+			"502", hint.Hint{Retry: true, Text: "Entra ID is busy, unavailable or slow"}},
+		{"missing variables", errors.New("missing environment variable AZURE_TENANT_ID"),
+			"AZURE_TENANT_ID", hint.Change(hint.AzureEnvironment, "set the tenant ID, client ID and client secret (or a certificate path)")},
+		// azidentity's AzureCLICredential when `az` is not installed.
+		{"no az", errors.New("AzureCLICredential: executable not found on path"),
+			"executable not found", hint.Hint{Input: hint.Auth, Value: "device", Text: "install the Azure CLI and run az login first, or sign in with a code instead"}},
+		// MSAL's browser sign-in on a machine without one (a server, a container).
+		{"no browser", fmt.Errorf("failed to open browser: %w", &exec.Error{Name: "xdg-open,x-www-browser,www-browser", Err: exec.ErrNotFound}),
+			"failed to open browser", hint.Hint{Input: hint.Auth, Value: "device", Text: "no web browser can be opened on this machine: sign in with a code you enter on any device"}},
+	} {
+		err := newAuthError("sign-in", c.err)
+		h, _ := hint.Of(err)
+		if !strings.Contains(err.Error(), c.says) || strings.Contains(err.Error(), "\n") || h != c.want {
+			t.Errorf("%s: %q, hint %+v; want %q, hint %+v", c.name, err, h, c.says, c.want)
+		}
 	}
-	err = newAuthError("sign-in", &azidentity.AuthenticationFailedError{RawResponse: tokenResp(400, `{"error":"authorization_declined","error_description":"AADSTS70000: The user declined."}`)})
-	if !strings.Contains(err.Error(), "declined") || !strings.Contains(err.Error(), "run again") {
-		t.Fatal(err)
+}
+
+// Hints say what to do in words; naming a flag or a key is the front end's job.
+func TestHintTextsNameNoFlag(t *testing.T) {
+	var all []hint.Hint
+	for _, m := range []map[int]hint.Hint{signInHints, checkHints} {
+		for _, h := range m {
+			all = append(all, h)
+		}
 	}
-	err = newAuthError("sign-in", &azidentity.AuthenticationFailedError{RawResponse: tokenResp(502, `<html>`)})
-	if !strings.Contains(err.Error(), "502") {
-		t.Fatal(err)
-	}
-	err = newAuthError("sign-in", errors.New("missing environment variable AZURE_TENANT_ID"))
-	if !strings.Contains(err.Error(), "AZURE_CLIENT_SECRET") {
-		t.Fatal(err)
-	}
-	// azidentity's AzureCLICredential when `az` is not installed.
-	err = newAuthError("sign-in (azure-cli)", errors.New("AzureCLICredential: executable not found on path"))
-	if !strings.Contains(err.Error(), "az login") {
-		t.Fatal(err)
-	}
-	// MSAL's browser sign-in on a machine without one (a server, a container).
-	err = newAuthError("sign-in (browser)", fmt.Errorf("failed to open browser: %w", &exec.Error{Name: "xdg-open,x-www-browser,www-browser", Err: exec.ErrNotFound}))
-	if !strings.Contains(err.Error(), "--auth device") || strings.Contains(err.Error(), "\n") {
-		t.Fatal(err)
+	for _, h := range all {
+		if strings.Contains(h.Text, "--") || strings.Contains(h.Text, "AZURE_") || strings.Contains(h.Text, "SSL_CERT") {
+			t.Errorf("hint names a flag or a variable: %+v", h)
+		}
 	}
 }
 

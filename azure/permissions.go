@@ -2,11 +2,12 @@ package azure
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 // documentedScopes are the delegated permissions Appmixer's setup guide names.
@@ -58,10 +59,10 @@ func ParsePermissionList(s string) ([]string, error) {
 			continue
 		}
 		if _, ok := Presets[strings.ToLower(name)]; ok {
-			return nil, fmt.Errorf("permissions: %q is a preset: use it alone (--permissions %s), not inside a list", name, strings.ToLower(name))
+			return nil, hint.Errorf(hint.Hint{Input: hint.Permissions, Value: strings.ToLower(name), Text: "give a preset alone, not inside a list"}, "permissions: %q is a preset inside a list", name)
 		}
 		if strings.ContainsAny(name, " \t/'\"") {
-			return nil, fmt.Errorf("permissions: %q is not a permission name: give names like Files.Read.All, separated by commas", name)
+			return nil, hint.Errorf(hint.Change(hint.Permissions, "give names like Files.Read.All, separated by commas"), "permissions: %q is not a permission name", name)
 		}
 		if !seen[strings.ToLower(name)] {
 			seen[strings.ToLower(name)] = true
@@ -112,7 +113,7 @@ func (g *Graph) LoadCatalogue(ctx context.Context) (*Catalogue, error) {
 // NewCatalogue builds a catalogue from Graph's service principal.
 func NewCatalogue(sp ServicePrincipal) (*Catalogue, error) {
 	if sp.ID == "" || len(sp.OAuth2PermissionScopes) == 0 {
-		return nil, errors.New("permissions: Graph's service principal came back without an id or permission scopes: check --graph-url points at Microsoft Graph")
+		return nil, hint.New("permissions: Graph's service principal came back without an id or permission scopes", notGraph)
 	}
 	c := &Catalogue{spID: sp.ID, byName: map[string]PermissionScope{}, byID: map[string]string{}}
 	for _, s := range sp.OAuth2PermissionScopes {
@@ -152,7 +153,7 @@ func (c *Catalogue) Resolve(names []string) ([]ResourceAccess, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("permissions: not a Microsoft Graph delegated permission: %s; fix the --permissions list", strings.Join(unknown, ", "))
+		return nil, hint.Errorf(hint.Change(hint.Permissions, "use Microsoft Graph's delegated permission names"), "permissions: not a Microsoft Graph delegated permission: %s", strings.Join(unknown, ", "))
 	}
 	return out, nil
 }

@@ -13,6 +13,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
 // SignInMethod picks the azidentity credential SignIn uses.
@@ -35,14 +38,15 @@ func ParseSignInMethod(s string) (SignInMethod, error) {
 			return m, nil
 		}
 	}
-	return "", fmt.Errorf("unknown sign-in method %q: use device, browser, azure-cli or environment", s)
+	return "", hint.Errorf(hint.Change(hint.Auth, "choose device, browser, azure-cli or environment"), "unknown sign-in method %q", s)
 }
 
 // DefaultPublicClientID is the Azure CLI's public client, azidentity's default for user sign-in.
 const DefaultPublicClientID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 
-// DefaultTimeout bounds every single HTTP request when no Timeout is given.
-const DefaultTimeout = 30 * time.Second
+// DefaultTimeout bounds one try of an HTTP request when no Timeout is given
+// (a whole call: httpx.CallBoundFactor times as long).
+const DefaultTimeout = httpx.DefaultTimeout
 
 // DeviceCodePrompt is what the user needs to finish a device-code sign-in.
 // ExpiresOn is zero: azidentity does not pass the code's lifetime on.
@@ -61,7 +65,7 @@ type SignInOptions struct {
 	GraphURL      string                 // overrides Cloud.GraphURL
 	HTTPClient    *http.Client           // transport for MSAL and Graph; nil = default with system roots
 	OnDeviceCode  func(DeviceCodePrompt) // device flow: the UI renders this
-	Timeout       time.Duration          // per request bound (default 30s)
+	Timeout       time.Duration          // bound on one try (default 30s); a whole call gets httpx.CallBoundFactor times as long
 }
 
 // Session is a signed-in identity plus the endpoints and transport it was obtained with.
@@ -107,14 +111,19 @@ func (s *Session) httpClient() *http.Client {
 	return s.HTTPClient
 }
 
-// clientOptions are the azidentity options every credential of this session uses:
-// the same transport (so MSAL's calls go through it), authority host and per-try timeout.
+// entraOptions describe every call to Entra ID in this session: azidentity's
+// and MSAL's (through clientOptions) and CheckClientSecret's.
+func (s *Session) entraOptions() httpx.Options {
+	return httpx.Options{Service: "Entra ID", URLInput: hint.AuthorityHost, HTTPClient: s.httpClient(), Timeout: s.timeout()}
+}
+
+// clientOptions are the azidentity options every credential of this session
+// uses: the Entra ID pipeline's transport (so MSAL's calls follow no redirect
+// and have capped answers), retry rule and call bound, and the authority host.
 func (s *Session) clientOptions() azcore.ClientOptions {
-	return azcore.ClientOptions{
-		Cloud:     cloud.Configuration{ActiveDirectoryAuthorityHost: s.authorityHost()},
-		Transport: s.httpClient(),
-		Retry:     policy.RetryOptions{TryTimeout: s.timeout(), RetryDelay: 100 * time.Millisecond, MaxRetryDelay: 5 * time.Second},
-	}
+	co := httpx.ClientOptions(s.entraOptions())
+	co.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: s.authorityHost()}
+	return co
 }
 
 // disableInstanceDiscovery: MSAL asks login.microsoftonline.com about any other host.
@@ -138,7 +147,7 @@ func SignIn(ctx context.Context, o SignInOptions) (*Session, error) {
 	// EnableCAE as azcore's bearer policy sets it: azidentity keeps separate token
 	// caches for CAE and non-CAE requests, and the Graph client must find this token.
 	co := s.clientOptions()
-	ar := &authRecorder{next: co.Transport}
+	ar := &authRecorder{next: co.Transport, o: s.entraOptions()}
 	co.Transport = ar
 	fail := func(err error) error {
 		// Interrupted or out of time while waiting (the device code's polling
@@ -194,7 +203,7 @@ func SignIn(ctx context.Context, o SignInOptions) (*Session, error) {
 		s.Credential = cred
 	case SignInEnvironment:
 		if env := os.Getenv("AZURE_TENANT_ID"); o.TenantID != "" && env != "" && !strings.EqualFold(env, o.TenantID) {
-			return nil, fmt.Errorf("sign-in (environment): --tenant %s differs from AZURE_TENANT_ID %s: make them match or drop --tenant", o.TenantID, env)
+			return nil, hint.Errorf(hint.Change(hint.Tenant, "give the same tenant as the environment does, or none"), "sign-in (environment): the tenant %s differs from AZURE_TENANT_ID %s", o.TenantID, env)
 		}
 		cred, err := azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{
 			ClientOptions:            co,
@@ -205,14 +214,14 @@ func SignIn(ctx context.Context, o SignInOptions) (*Session, error) {
 		}
 		s.Credential = cred
 	default:
-		return nil, fmt.Errorf("sign-in: unknown method %q: use device, browser, azure-cli or environment", o.Method)
+		return nil, hint.Errorf(hint.Change(hint.Auth, "choose device, browser, azure-cli or environment"), "sign-in: unknown method %q", o.Method)
 	}
 
 	// Preflight: a Graph token now (for device/browser it comes from the cache Authenticate filled).
 	pctx := ctx
 	if o.Method == SignInAzureCLI || o.Method == SignInEnvironment {
 		var cancel context.CancelFunc
-		pctx, cancel = context.WithTimeout(ctx, 2*s.timeout())
+		pctx, cancel = context.WithTimeout(ctx, httpx.CallBoundFactor*s.timeout())
 		defer cancel()
 	}
 	tok, err := s.Credential.GetToken(pctx, tro)

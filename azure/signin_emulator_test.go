@@ -15,6 +15,7 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 func TestSignInEnvironmentAgainstEmulator(t *testing.T) {
@@ -66,8 +67,8 @@ func TestSignInUntrustedCAExplains(t *testing.T) {
 	t.Setenv("AZURE_CLIENT_ID", id)
 	t.Setenv("AZURE_CLIENT_SECRET", secret)
 	_, err := azure.SignIn(ctxT(t), azure.SignInOptions{Method: azure.SignInEnvironment, AuthorityHost: srv.URL, GraphURL: srv.URL, Timeout: 2 * time.Second})
-	if err == nil || !strings.Contains(err.Error(), "SSL_CERT_FILE") || strings.Contains(err.Error(), secret) {
-		t.Fatalf("want a TLS trust hint, got %v", err)
+	if h, _ := hint.Of(err); err == nil || h.Input != hint.CACertificate || !strings.Contains(err.Error(), "not trusted") || strings.Contains(err.Error(), secret) {
+		t.Fatalf("want a TLS trust hint, got %v (%+v)", err, h)
 	}
 }
 
@@ -129,8 +130,8 @@ func TestSignInDeviceCodeDeclinedAndExpired(t *testing.T) {
 					}
 				},
 			})
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "run again") || strings.Contains(err.Error(), "\n") {
-				t.Fatalf("want one-line %q error saying what to do, got %v", c.want, err)
+			if h, _ := hint.Of(err); err == nil || !strings.Contains(err.Error(), c.want) || !h.Retry || h.Text == "" || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("want one-line %q error with a hint to run again, got %v (%+v)", c.want, err, h)
 			}
 		})
 	}
