@@ -28,10 +28,18 @@ type app struct {
 	ran  bool // a command's RunE started: an error after this is not a usage error
 }
 
-// usageError is a wrong or missing input: exit 2.
-type usageError struct{ msg string }
+// usageError is a wrong or missing input: exit 2. It may wrap the error
+// that said so, whose hint (a corrected value) is then said too.
+type usageError struct {
+	msg string
+	err error
+}
 
 func (e usageError) Error() string { return e.msg }
+func (e usageError) Unwrap() error { return e.err }
+
+// usageOf prefixes a parse error with the flag it came from, keeping its hint.
+func usageOf(flag string, err error) usageError { return usageError{flag + ": " + err.Error(), err} }
 
 const longHelp = `msconnector-wizard sets up Appmixer's Microsoft connector: the Azure app
 registration (redirect URIs, permissions, client secret) and the appmixer:microsoft
@@ -135,9 +143,9 @@ func (a *app) usage(err error) int {
 		_ = wizard.EncodeJSON(a.env.out, struct {
 			OK    bool   `json:"ok"`
 			Error string `json:"error"`
-		}{false, err.Error()})
+		}{false, wizard.ErrorLine(err, wizard.Invocation(false))})
 	}
-	fmt.Fprintln(a.env.err, "error: "+err.Error()+" (see --help)")
+	fmt.Fprintln(a.env.err, "error: "+wizard.ErrorLine(err, wizard.Invocation(false))+" (see --help)")
 	return a.code
 }
 
@@ -193,14 +201,14 @@ func exitCode(out *steps.Outcome) int {
 // check refuses usage mistakes before anything runs.
 func (a *app) check(cmd *cobra.Command, c steps.Command, arg string) error {
 	if a.v.password != "" {
-		return usageError{"the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"}
+		return usageError{msg: "the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"}
 	}
 	if err := flagAsValue(cmd); err != nil {
 		return err
 	}
 	if c.Arg != nil {
 		if err := steps.Usage(c.Name, arg); err != nil {
-			return usageError{err.Error()}
+			return usageError{msg: err.Error()}
 		}
 		c.Arg.Set(&a.v.opts, arg)
 	}
@@ -222,7 +230,7 @@ func flagAsValue(cmd *cobra.Command) error {
 		}
 		name, _, _ := strings.Cut(strings.TrimLeft(v, "-"), "=")
 		if cmd.Flags().Lookup(name) != nil {
-			err = usageError{fmt.Sprintf("--%s needs a value, but the next word is the flag %s: write --%s VALUE", f.Name, v, f.Name)}
+			err = usageError{msg: fmt.Sprintf("--%s needs a value, but the next word is the flag %s: write --%s VALUE", f.Name, v, f.Name)}
 		}
 	})
 	return err
@@ -238,32 +246,32 @@ func (a *app) checkValues() error {
 	o.AppName, o.AppID = strings.TrimSpace(o.AppName), strings.TrimSpace(o.AppID)
 	switch {
 	case o.AppName == "":
-		return usageError{"--app-name is empty: give the app registration a name (default Appmixer)"}
+		return usageError{msg: "--app-name is empty: give the app registration a name (default Appmixer)"}
 	case utf8.RuneCountInString(o.AppName) > 256:
 		// The limit azuretest holds Graph's displayName to.
-		return usageError{"--app-name is longer than 256 characters, Entra ID's limit for an app's display name"}
+		return usageError{msg: "--app-name is longer than 256 characters, Entra ID's limit for an app's display name"}
 	case o.AppID != "" && !guidShape.MatchString(o.AppID):
-		return usageError{fmt.Sprintf("--app-id %q is not an Application (client) ID: copy the GUID from the app's Overview page", o.AppID)}
+		return usageError{msg: fmt.Sprintf("--app-id %q is not an Application (client) ID: copy the GUID from the app's Overview page", o.AppID)}
 	case o.Timeout <= 0:
-		return usageError{fmt.Sprintf("--timeout %s: give a positive duration such as 30s", o.Timeout)}
+		return usageError{msg: fmt.Sprintf("--timeout %s: give a positive duration such as 30s", o.Timeout)}
 	case o.WaitTimeout <= 0:
-		return usageError{fmt.Sprintf("--wait-timeout %s: give a positive duration such as 2m", o.WaitTimeout)}
+		return usageError{msg: fmt.Sprintf("--wait-timeout %s: give a positive duration such as 2m", o.WaitTimeout)}
 	}
 	if _, err := azure.ParseSignInMethod(o.AuthMethod); err != nil {
-		return usageError{"--auth: " + err.Error()}
+		return usageOf("--auth", err)
 	}
 	if _, err := azure.LookupCloud(o.Cloud); err != nil {
-		return usageError{"--cloud: " + err.Error()}
+		return usageOf("--cloud", err)
 	}
 	if _, ok := steps.Audiences[o.Audience]; !ok {
-		return usageError{fmt.Sprintf("--audience %q: use single-tenant, multi-tenant or multi-tenant-and-personal", o.Audience)}
+		return usageError{msg: fmt.Sprintf("--audience %q: use single-tenant, multi-tenant or multi-tenant-and-personal", o.Audience)}
 	}
 	if _, _, err := steps.PermissionNames(o.Permissions); err != nil {
-		return usageError{"--permissions: " + err.Error()}
+		return usageOf("--permissions", err)
 	}
 	exp, err := steps.ParseExpiry(a.v.expiry)
 	if err != nil {
-		return usageError{"--secret-expiry: " + err.Error()}
+		return usageOf("--secret-expiry", err)
 	}
 	o.SecretExpiry = exp
 	switch a.v.tenantField {
@@ -272,14 +280,14 @@ func (a *app) checkValues() error {
 			o.TenantField = steps.TenantField(a.v.tenantField)
 		}
 	default:
-		return usageError{fmt.Sprintf("--tenant-field %q: use on or off", a.v.tenantField)}
+		return usageError{msg: fmt.Sprintf("--tenant-field %q: use on or off", a.v.tenantField)}
 	}
 	if o.Audience == "single-tenant" && o.TenantField == steps.TenantFieldOff {
-		return usageError{"--audience single-tenant needs the tenant field (a single-tenant app cannot use Microsoft's common endpoint): drop --tenant-field off"}
+		return usageError{msg: "--audience single-tenant needs the tenant field (a single-tenant app cannot use Microsoft's common endpoint): drop --tenant-field off"}
 	}
 	if o.AppmixerURL != "" && !a.v.demo {
 		if _, err := appmixer.ParseAPIURL(o.AppmixerURL); err != nil {
-			return usageError{"--appmixer-url: " + err.Error()}
+			return usageOf("--appmixer-url", err)
 		}
 	}
 	return nil
@@ -319,14 +327,14 @@ func (a *app) needYes(c steps.Command, missing []string) error {
 	switch {
 	case a.v.yes || a.v.opts.DryRun || c.ReadOnly:
 	case a.v.json && a.env.tty:
-		return usageError{"--json prints one object for scripts and asks nothing: add --yes to apply (or --dry-run to only see the plan)" + also(missing)}
+		return usageError{msg: "--json prints one object for scripts and asks nothing: add --yes to apply (or --dry-run to only see the plan)" + also(missing)}
 	case c.Destroys:
-		return usageError{c.Name + " deletes the app registration and Appmixer's Microsoft keys: pass --yes to confirm (or --dry-run to see what it would remove)" + also(missing)}
+		return usageError{msg: c.Name + " deletes the app registration and Appmixer's Microsoft keys: pass --yes to confirm (or --dry-run to see what it would remove)" + also(missing)}
 	default:
-		return usageError{"no terminal to ask questions in: pass --yes to apply without asking, --dry-run to only see the plan, or --accessible to answer plain questions" + also(missing)}
+		return usageError{msg: "no terminal to ask questions in: pass --yes to apply without asking, --dry-run to only see the plan, or --accessible to answer plain questions" + also(missing)}
 	}
 	if len(missing) > 0 {
-		return usageError{"missing " + strings.Join(missing, ", ")}
+		return usageError{msg: "missing " + strings.Join(missing, ", ")}
 	}
 	return nil
 }

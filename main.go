@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, e env) int {
 	if passwordFlag(args) {
 		// Refused in any spelling, before parsing (pflag would read
 		// -appmixer-password as shorthand flags and say something else).
-		return a.usage(usageError{"the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"})
+		return a.usage(usageError{msg: "the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"})
 	}
 	root := a.commands()
 	root.SetArgs(args)

@@ -112,8 +112,16 @@ func addWithinPolicy(ctx context.Context, s *State, in Info, name string, end ti
 	return nil, "", hint.Wrap(err, hint.Change(hint.SecretExpiry, "ask the tenant admin for the longest secret lifetime the policy allows"))
 }
 
-// lifetimeCap is the longest secret lifetime the tenant's policy allows, and
-// where that came from; 0 when it cannot be told.
+// lifetimeCap is the longest secret lifetime the tenant's policies allow, and
+// which policy says so; 0 when it cannot be told (reading the policies needs
+// Policy.Read.All, and Graph's refusal may not name the maximum). The Graph
+// client read the policies when addPassword was refused.
 func lifetimeCap(_ context.Context, _ *State, refused *azure.SecretLifetimeError) (time.Duration, string) {
-	return refused.Allowed, "your tenant's app management policy"
+	if refused.Allowed <= 0 {
+		return 0, ""
+	}
+	if refused.Source == azure.LifetimeFromMessage || refused.Source == "" {
+		return refused.Allowed, "your tenant's app management policy"
+	}
+	return refused.Allowed, string(refused.Source)
 }

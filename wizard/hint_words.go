@@ -80,6 +80,9 @@ func shellInput(f inputFlag, value string) string {
 	return "set " + f.env
 }
 
+// ErrorLine is the one line a shell user reads: what failed, then what to do.
+func ErrorLine(err error, inv invocation) string { return errorLine(err, inv) }
+
 // errorLine is the one line a shell user reads: what failed, then what to do.
 func errorLine(err error, inv invocation) string {
 	msg := err.Error()
