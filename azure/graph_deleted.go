@@ -31,3 +31,12 @@ func IsUniqueNameTaken(err error) bool {
 	return ok && ge.StatusCode == http.StatusBadRequest && strings.Contains(ge.Message, "uniqueName") &&
 		strings.Contains(strings.ToLower(ge.Message), "already exists")
 }
+
+// IsCredentialGone reports a removePassword for a key the app no longer has:
+// a 404, or the 400 "No password credential found with keyId …" — after a
+// retry whose first try removed it, that means done.
+func IsCredentialGone(err error) bool {
+	ge, ok := AsGraphError(err)
+	return ok && (ge.StatusCode == http.StatusNotFound ||
+		ge.StatusCode == http.StatusBadRequest && strings.Contains(strings.ToLower(ge.Message), "no password credential found"))
+}

@@ -54,3 +54,11 @@ func lookupApp(ctx context.Context, s *State, in Info, appID string, askDeleted 
 	}
 	return app, false, err
 }
+
+// refused reports a Graph answer that says the call was not made (a 4xx);
+// anything else — no answer, a cut connection, a 5xx — may have been made,
+// and is reconciled by reading back before anything is repeated.
+func refused(err error) bool {
+	ge, ok := azure.AsGraphError(err)
+	return ok && ge.StatusCode >= 400 && ge.StatusCode < 500
+}

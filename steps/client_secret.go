@@ -165,7 +165,7 @@ func discardNewSecret(ctx context.Context, s *State) error {
 		return nil
 	}
 	c := azure.PasswordCredential{KeyID: s.Made.SecretKeyID, DisplayName: s.Made.SecretName, Hint: s.Made.Secret.Hint()}
-	if err := s.graph().RemovePassword(ctx, s.Found.App.ID, c.KeyID); err != nil && !azure.IsNotFound(err) {
+	if err := s.graph().RemovePassword(ctx, s.Found.App.ID, c.KeyID); err != nil && !azure.IsCredentialGone(err) {
 		return err
 	}
 	dropCredential(s.Found.App, c.KeyID)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,63 +14,105 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
-// The fault matrix: every API route a fresh setup calls × every way a call can
-// go wrong. Each case runs once with the fault (it may succeed or stop with one
-// clear line), then once plainly (it must converge). The invariants are checked
-// after both runs. Serial: the harness sets AZURE_* with t.Setenv.
+// The fault matrix: every API route that setup, rotate-secret and teardown
+// call × every way a call can go wrong. A transient fault (429, 503, a cut
+// connection, no answer, each once, before or after the server acted) must be
+// survived in the same run; the others (401, a replication 404 on an object
+// that is not new) may stop the run with one clear line, and a plain re-run
+// must then converge. The invariants are checked after every run. Serial: the
+// harness sets AZURE_* with t.Setenv.
 
-// matrixTimeout bounds each request in the matrix, so a hang costs little.
-const matrixTimeout = 300 * time.Millisecond
+// matrixTimeout bounds each request in the matrix, so a hang costs little;
+// throttling gets more, since a Retry-After is whole seconds.
+const (
+	matrixTimeout         = 300 * time.Millisecond
+	matrixThrottleTimeout = 2 * time.Second
+)
 
 // faultKind is one way a call fails.
 type faultKind struct {
-	name  string
-	azure func(route string) azuretest.Fault
-	amx   func(route string) appmixertest.Fault
+	name      string
+	transient bool // one of these must be survived in the same run
+	timeout   time.Duration
+	azure     func(route string) azuretest.Fault
+	amx       func(route string) appmixertest.Fault
 }
 
 var faultKinds = []faultKind{
-	{"429+Retry-After",
+	{"429+Retry-After", true, matrixThrottleTimeout,
 		func(r string) azuretest.Fault {
 			return azuretest.Fault{Route: r, Status: http.StatusTooManyRequests, RetryAfter: time.Millisecond}
 		},
 		func(r string) appmixertest.Fault {
 			return appmixertest.Fault{Route: r, Status: http.StatusTooManyRequests}
 		}},
-	{"503",
+	{"503", true, matrixTimeout,
 		func(r string) azuretest.Fault {
 			return azuretest.Fault{Route: r, Status: http.StatusServiceUnavailable}
 		},
 		func(r string) appmixertest.Fault {
 			return appmixertest.Fault{Route: r, Status: http.StatusServiceUnavailable}
 		}},
-	{"reset",
+	{"503-after-apply", true, matrixTimeout,
+		func(r string) azuretest.Fault {
+			return azuretest.Fault{Route: r, Status: http.StatusServiceUnavailable, AfterApply: true}
+		},
+		func(r string) appmixertest.Fault {
+			return appmixertest.Fault{Route: r, Status: http.StatusServiceUnavailable, AfterApply: true}
+		}},
+	{"reset", true, matrixTimeout,
 		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Reset: true} },
 		func(r string) appmixertest.Fault { return appmixertest.Fault{Route: r, Reset: true} }},
-	{"reset-after-apply",
+	{"reset-after-apply", true, matrixTimeout,
 		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Reset: true, AfterApply: true} },
 		func(r string) appmixertest.Fault { return appmixertest.Fault{Route: r, Reset: true, AfterApply: true} }},
-	{"hang(timeout)",
+	{"hang(timeout)", true, matrixTimeout,
 		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Hang: true} },
 		func(r string) appmixertest.Fault { return appmixertest.Fault{Route: r, Hang: true} }},
-	{"hang-after-apply(timeout)",
+	{"hang-after-apply(timeout)", true, matrixTimeout,
 		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Hang: true, AfterApply: true} },
 		func(r string) appmixertest.Fault { return appmixertest.Fault{Route: r, Hang: true, AfterApply: true} }},
-	{"401",
+	{"401", false, matrixTimeout,
 		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Status: http.StatusUnauthorized} },
 		func(r string) appmixertest.Fault {
 			return appmixertest.Fault{Route: r, Status: http.StatusUnauthorized}
 		}},
-	{"404 replication",
+	{"404 replication", false, matrixTimeout,
 		func(r string) azuretest.Fault { return azuretest.Fault{Route: r, Status: http.StatusNotFound} },
 		nil}, // Appmixer has no replication delay
 }
 
-// freshRoutes runs a clean fresh setup and returns the routes each emulator
-// answered, in first-call order.
-func freshRoutes(t *testing.T, seen map[string]bool, seed bool) (az, amx []string) {
-	h := newMatrixHarness(t, seed)
-	h.mustRun()
+// matrixFlow is a command the matrix faults, and what it starts from.
+type matrixFlow struct {
+	command string
+	prepare func(h *harness) // the world before the command (setup: nothing, or a customer key)
+	check   func(t *testing.T, h *harness, converged bool)
+}
+
+var matrixFlows = []matrixFlow{
+	{"setup", func(h *harness) { h.seedCustomerKey() }, func(t *testing.T, h *harness, converged bool) { checkInvariants(t, h, converged, true) }},
+	{"setup (no configuration yet)", func(*harness) {}, func(t *testing.T, h *harness, converged bool) { checkInvariants(t, h, converged, false) }},
+	{"rotate-secret", func(h *harness) { h.seedCustomerKey(); h.mustRun(); h.before = h.stored()["clientSecret"] }, checkRotated},
+	{"teardown", func(h *harness) { h.seedCustomerKey(); h.mustRun() }, checkTornDown},
+}
+
+func (h *harness) seedCustomerKey() {
+	h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
+}
+
+// command is the flow's command word.
+func (f matrixFlow) cmd() string { name, _, _ := strings.Cut(f.command, " ("); return name }
+
+// flowRoutes runs a flow cleanly and returns the routes each emulator
+// answered during the command itself, in first-call order.
+func flowRoutes(t *testing.T, f matrixFlow) (az, amx []string) {
+	h := newMatrixHarness(t, matrixTimeout)
+	f.prepare(h)
+	h.resetLogs()
+	if _, err := h.runCmd(f.cmd()); err != nil {
+		t.Fatalf("%s: a clean run failed: %v", f.command, err)
+	}
+	seen := map[string]bool{}
 	for _, r := range h.az.Requests() {
 		if !seen["az "+r.Route] {
 			seen["az "+r.Route] = true
@@ -87,28 +128,22 @@ func freshRoutes(t *testing.T, seen map[string]bool, seed bool) (az, amx []strin
 	return az, amx
 }
 
-// newMatrixHarness: seed puts a customer key into appmixer:microsoft first
-// (the PUT path); without it the run creates the object (the POST path).
-func newMatrixHarness(t *testing.T, seed bool, azOpts ...azuretest.Option) *harness {
+func newMatrixHarness(t *testing.T, timeout time.Duration, azOpts ...azuretest.Option) *harness {
 	t.Helper()
 	h := newHarness(t, azOpts...)
-	h.opts.Timeout = matrixTimeout
+	h.opts.Timeout = timeout
 	h.opts.WaitTimeout = 3 * time.Second
-	if seed {
-		h.amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
-	}
 	return h
 }
 
-// matrixCase is one faulted run followed by a plain one.
+// matrixCase is one faulted run, and a plain one after it when it stopped.
 type matrixCase struct {
-	name   string
-	fresh  bool // Appmixer has no appmixer:microsoft yet (no customer key to keep)
-	hang   bool // the faulted run must end within the timeout bound
-	azOpts []azuretest.Option
-	inject func(h *harness)
-	// observe, when set, is called on every runner event of the faulted run.
-	observe func(h *harness, e steps.Event)
+	name    string
+	flow    matrixFlow
+	kind    faultKind
+	azOpts  []azuretest.Option
+	inject  func(h *harness)
+	observe func(h *harness, e steps.Event) // called on every runner event of the faulted run
 }
 
 type matrixTally struct{ run, held, failedFirst int }
@@ -117,39 +152,42 @@ func TestFaultMatrix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault matrix skipped in -short")
 	}
-	seen := map[string]bool{}
-	azRoutes, amxRoutes := freshRoutes(t, seen, true)
-	_, amxFresh := freshRoutes(t, seen, false) // only the routes the seeded run did not use
-	if len(azRoutes) < 5 || len(amxRoutes) < 3 {
-		t.Fatalf("a clean run used too few routes to be a fresh setup: azure %v appmixer %v", azRoutes, amxRoutes)
-	}
-	t.Logf("fresh setup routes: azure %d %v; appmixer %d %v + %v", len(azRoutes), azRoutes, len(amxRoutes), amxRoutes, amxFresh)
-
 	var cases []matrixCase
-	for _, k := range faultKinds {
-		for _, r := range azRoutes {
-			if k.name == "404 replication" && !addressesOneObject(r) {
+	for _, f := range matrixFlows {
+		azRoutes, amxRoutes := flowRoutes(t, f)
+		if len(azRoutes) < 3 || len(amxRoutes) < 2 {
+			t.Fatalf("%s: a clean run used too few routes: azure %v appmixer %v", f.command, azRoutes, amxRoutes)
+		}
+		t.Logf("%s routes: azure %d %v; appmixer %d %v", f.command, len(azRoutes), azRoutes, len(amxRoutes), amxRoutes)
+		for _, k := range faultKinds {
+			for _, r := range azRoutes {
+				if k.name == "404 replication" && !addressesOneObject(r) {
+					continue
+				}
+				fault := k.azure(r)
+				cases = append(cases, matrixCase{name: f.command + ": azure " + r + " × " + k.name, flow: f, kind: k,
+					inject: func(h *harness) { h.az.AddFault(fault) }})
+			}
+			if k.amx == nil {
 				continue
 			}
-			f := k.azure(r)
-			cases = append(cases, matrixCase{name: "azure " + r + " × " + k.name, hang: f.Hang, inject: func(h *harness) { h.az.AddFault(f) }})
-		}
-		if k.amx == nil {
-			continue
-		}
-		for i, r := range append(slices.Clone(amxRoutes), amxFresh...) {
-			f := k.amx(r)
-			cases = append(cases, matrixCase{name: "appmixer " + r + " × " + k.name, fresh: i >= len(amxRoutes), hang: f.Hang,
-				inject: func(h *harness) { h.amx.AddFault(f) }})
+			for _, r := range amxRoutes {
+				fault := k.amx(r)
+				cases = append(cases, matrixCase{name: f.command + ": appmixer " + r + " × " + k.name, flow: f, kind: k,
+					inject: func(h *harness) { h.amx.AddFault(fault) }})
+			}
 		}
 	}
+	setup := matrixFlows[0]
 	// Tokens that expire at each step boundary (server side, the client's cache still trusts them).
 	for _, id := range []steps.ID{steps.IDRegisterApp, steps.IDServicePrincipal, steps.IDClientSecret, steps.IDStoreInAppmixer, steps.IDVerify} {
 		cases = append(cases,
-			matrixCase{name: "azure token expires before " + string(id), observe: expireAt(id, func(h *harness) { h.az.ExpireAllTokens() })},
-			matrixCase{name: "appmixer token expires before " + string(id), observe: expireAt(id, func(h *harness) { h.amx.ExpireAllTokens() })})
+			matrixCase{name: "setup: azure token expires before " + string(id), flow: setup, kind: faultKinds[len(faultKinds)-1],
+				observe: expireAt(id, func(h *harness) { h.az.ExpireAllTokens() })},
+			matrixCase{name: "setup: appmixer token expires before " + string(id), flow: setup, kind: faultKinds[0],
+				observe: expireAt(id, func(h *harness) { h.amx.ExpireAllTokens() })})
 	}
-	cases = append(cases, matrixCase{name: "replication and secret propagation delay",
+	cases = append(cases, matrixCase{name: "setup: replication and secret propagation delay", flow: setup, kind: faultKinds[0],
 		azOpts: []azuretest.Option{azuretest.WithReplicationDelay(400 * time.Millisecond), azuretest.WithSecretPropagationDelay(300 * time.Millisecond)}})
 
 	var tally matrixTally
@@ -165,8 +203,8 @@ func TestFaultMatrix(t *testing.T) {
 			}
 		})
 	}
-	msg := fmt.Sprintf("fault matrix: %d cases run, %d held (%d stopped with an error first, then converged) in %s",
-		tally.run, tally.held, tally.failedFirst, time.Since(start).Round(time.Second))
+	msg := fmt.Sprintf("fault matrix: %d cases run, %d held (%d transient faults survived in one run; %d stopped with one line first, then converged) in %s",
+		tally.run, tally.held, tally.run-tally.failedFirst, tally.failedFirst, time.Since(start).Round(time.Second))
 	t.Log(msg)
 	fmt.Println(msg)
 	if tally.held != tally.run {
@@ -191,52 +229,85 @@ func expireAt(id steps.ID, expire func(*harness)) func(*harness, steps.Event) {
 
 // runMatrixCase runs one case; it reports whether the faulted run stopped with an error.
 func runMatrixCase(t *testing.T, c matrixCase) (failedFirst bool) {
-	h := newMatrixHarness(t, !c.fresh, c.azOpts...)
+	h := newMatrixHarness(t, c.kind.timeout, c.azOpts...)
+	c.flow.prepare(h)
 	if c.inject != nil {
 		c.inject(h)
 	}
 	start := time.Now()
-	err := runObserved(h, c.observe)
+	err := runObserved(h, c.flow.cmd(), c.observe)
 	// A server that never answers costs a few bounded tries, never a hang.
-	if took := time.Since(start); c.hang && took > 20*matrixTimeout {
+	if took := time.Since(start); strings.Contains(c.kind.name, "hang") && took > 20*matrixTimeout {
 		t.Errorf("a hanging server held the run %s; the per-request bound is %s", took, matrixTimeout)
 	}
+	// Faults left unconsumed (a route the run no longer needed) must not hit the re-run.
+	h.az.Release()
+	h.amx.Release()
 	if err != nil {
-		t.Logf("faulted run stopped: %q", err.Error())
 		failedFirst = true
 		msg := err.Error()
+		if c.kind.transient && c.observe == nil {
+			t.Errorf("one transient fault stopped the run: %q\n%s", msg, h.log())
+		}
 		if strings.Contains(msg, "\n") || len(msg) > 600 {
 			t.Errorf("error is not one clear line: %q", msg)
 		}
-		// A line that ends in ":" was cut before it said what went wrong or what to do.
+		// A line that ends in ":" was cut before it said what went wrong.
 		if strings.HasSuffix(strings.TrimSpace(msg), ":") {
-			t.Errorf("error stops mid-sentence and says nothing to do: %q\n%s", msg, h.log())
+			t.Errorf("error stops mid-sentence: %q\n%s", msg, h.log())
 		}
 		assertNoSecretIn(t, h, "error", msg)
-	}
-	checkInvariants(t, h, false, !c.fresh)
-	// Faults left unconsumed (a step that was never reached) must not hit the re-run.
-	h.az.Release()
-	h.amx.Release()
-	rerun := func(mod *steps.Options) { mod.Timeout = 5 * time.Second }
-	if _, err := h.run(rerun); err != nil {
-		// An unconsumed fault may fire once more; a third run must then converge.
-		if _, err2 := h.run(rerun); err2 != nil {
-			t.Fatalf("re-run did not converge: %v; then %v\n%s", err, err2, h.log())
+		c.flow.check(t, h, false)
+		rerun := func(mod *steps.Options) { mod.Timeout = 5 * time.Second }
+		if _, err := h.runCmd(c.flow.cmd(), rerun); err != nil {
+			// An unconsumed fault may fire once more; a third run must then converge.
+			if _, err2 := h.runCmd(c.flow.cmd(), rerun); err2 != nil {
+				t.Fatalf("re-run did not converge: %v; then %v\n%s", err, err2, h.log())
+			}
 		}
 	}
-	checkInvariants(t, h, true, !c.fresh)
+	c.flow.check(t, h, true)
 	return failedFirst
 }
 
-func runObserved(h *harness, observe func(*harness, steps.Event)) error {
+func runObserved(h *harness, command string, observe func(*harness, steps.Event)) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var obs func(steps.Event)
 	if observe != nil {
 		obs = func(e steps.Event) { observe(h, e) }
 	}
-	return steps.NewSession(h.opts).Run(ctx, steps.Request{Command: "setup"}, steps.Yes{}, obs).Err
+	return steps.NewSession(h.opts).Run(ctx, steps.Request{Command: command}, steps.Yes{}, obs).Err
+}
+
+// checkRotated: after a converged rotation Appmixer holds a new secret that
+// works, and nothing this program made is left beside it; mid-way, Appmixer's
+// secret works at every moment (no downtime).
+func checkRotated(t *testing.T, h *harness, converged bool) {
+	t.Helper()
+	checkInvariants(t, h, converged, true)
+	if held := h.stored()["clientSecret"]; converged && held == h.before {
+		t.Fatalf("the rotation converged but Appmixer still holds the old secret")
+	}
+}
+
+// checkTornDown: a converged teardown leaves no app and only the customer's key.
+func checkTornDown(t *testing.T, h *harness, converged bool) {
+	t.Helper()
+	apps := h.az.Applications()
+	cfg := h.stored()
+	if cfg["customerKey"] != "keep me" {
+		t.Fatalf("Appmixer key customerKey lost: %v", cfg.Masked())
+	}
+	if !converged {
+		if len(apps) > 1 {
+			t.Fatalf("%d app registrations", len(apps))
+		}
+		return // mid-teardown the connection may be broken already: that is what teardown does
+	}
+	if len(apps) != 0 || len(cfg) != 1 {
+		t.Fatalf("after teardown: %d apps, Appmixer keys %v", len(apps), cfg.Masked())
+	}
 }
 
 // checkInvariants holds after any run, finished or not; converged adds what a
@@ -279,8 +350,9 @@ func checkInvariants(t *testing.T, h *harness, converged, seeded bool) {
 				t.Errorf("orphan secret %s (%s…) left on the app after convergence:\n%s", c.DisplayName, c.Hint, h.log())
 				continue
 			}
-			// Mid-way an unstored secret is allowed only if the resume file knows it.
-			known := false
+			// Mid-way an unstored secret is allowed only if a later run can
+			// find it: by the resume file, or by its name (made for this Appmixer).
+			known := steps.MadeFor(c.DisplayName, strings.TrimRight(h.amx.URL, "/"))
 			for _, p := range pending {
 				known = known || p.DisplayName == c.DisplayName || (p.KeyID != "" && p.KeyID == c.KeyID)
 			}

@@ -24,6 +24,8 @@ type harness struct {
 	az   *azuretest.Server
 	amx  *appmixertest.Server
 	opts steps.Options
+	// before is Appmixer's secret before the command a test faults (rotate-secret).
+	before string
 }
 
 func newHarness(t testing.TB, azOpts ...azuretest.Option) *harness {

@@ -44,7 +44,7 @@ func addPassword(ctx context.Context, s *State, in Info, end time.Time) (*azure.
 		if err == nil {
 			return c, why, s.Journal.SecretMinted(name, c.KeyID)
 		}
-		if _, answered := azure.AsGraphError(err); answered {
+		if refused(err) {
 			_ = s.Journal.Forget(name) // Graph refused: it made nothing
 			return nil, "", err
 		}

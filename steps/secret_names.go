@@ -33,9 +33,13 @@ func setupTag(api string) string {
 }
 
 // madeForThisAppmixer reports whether a generated secret carries this Appmixer's tag.
-func madeForThisAppmixer(s *State, name string) bool {
+func madeForThisAppmixer(s *State, name string) bool { return MadeFor(name, s.Signed.API) }
+
+// MadeFor reports whether this program made the secret so named for the
+// Appmixer at api: such a secret is found again by its name.
+func MadeFor(name, api string) bool {
 	m := generatedName.FindStringSubmatch(name)
-	return m != nil && m[1] == setupTag(s.Signed.API)
+	return m != nil && m[1] == setupTag(api)
 }
 
 // newSecretName is a fresh description for one addPassword attempt.
@@ -55,7 +59,7 @@ func removeSecret(ctx context.Context, s *State, c azure.PasswordCredential) err
 	if hintFits(c, s.config()["clientSecret"]) && c.KeyID != s.Made.SecretKeyID {
 		return fmt.Errorf("refusing to remove the secret %s: Appmixer may hold it", c.DisplayName)
 	}
-	if err := s.graph().RemovePassword(ctx, s.Found.App.ID, c.KeyID); err != nil && !azure.IsNotFound(err) {
+	if err := s.graph().RemovePassword(ctx, s.Found.App.ID, c.KeyID); err != nil && !azure.IsCredentialGone(err) {
 		return fmt.Errorf("remove the secret %s: %w", c.DisplayName, err)
 	}
 	dropCredential(s.Found.App, c.KeyID)

@@ -60,11 +60,13 @@ func (ServicePrincipal) Plan(s *State) Plan {
 func (ServicePrincipal) Apply(ctx context.Context, s *State, p Plan) ([]Change, error) {
 	s.progress(ServicePrincipal{}.Info(), "creating the service principal (a new app takes a few seconds to replicate)")
 	sp, err := s.graph().CreateServicePrincipal(ctx, s.Found.App.AppID, []string{AppTag})
-	if err != nil {
-		// The answer may be lost after Graph made it: look before failing.
-		if again, lerr := s.graph().GetServicePrincipalByAppID(ctx, s.Found.App.AppID); lerr == nil && again != nil {
-			sp, err = again, nil
-		}
+	if err != nil && !refused(err) && ctx.Err() == nil {
+		// No clear answer (an outage, a cut connection): the call may have been
+		// made. Asking again is safe: an app has one service principal, and
+		// Graph answers a second create with a conflict the client resolves
+		// by reading the one that exists.
+		s.progress(ServicePrincipal{}.Info(), "no clear answer from Graph: asking once more")
+		sp, err = s.graph().CreateServicePrincipal(ctx, s.Found.App.AppID, []string{AppTag})
 	}
 	if err != nil {
 		return nil, err
