@@ -4,7 +4,6 @@
 package azuretest
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
@@ -44,11 +43,9 @@ type Server struct {
 	refreshes map[string]*refreshInfo
 	devices   []*deviceCode
 
-	faults    []*faultEntry
-	releaseCh chan struct{}
-	hanging   int // requests held by Hang faults now
-	closed    bool
-	requests  []Request
+	faults *emulator.Faults
+	log    emulator.Log
+	closed bool
 }
 
 type seededUser struct {
@@ -80,11 +77,24 @@ func NewServer(opts ...Option) *Server {
 		cfg:       cfg,
 		tokens:    map[string]*tokenInfo{},
 		refreshes: map[string]*refreshInfo{},
-		releaseCh: make(chan struct{}),
+		faults:    emulator.NewFaults(),
 	}
 	s.seed()
 
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	front := &emulator.Front{
+		Faults: s.faults, Log: &s.log, Next: http.HandlerFunc(s.route),
+		Latency: func() time.Duration {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return s.cfg.latency
+		},
+		Classify: func(r *http.Request) (string, bool) {
+			route, graph := routeKey(r.Method, r.URL.Path)
+			return route, graph && isWriteMethod(r.Method)
+		},
+		ErrorBody: s.faultError,
+	}
+	s.srv = httptest.NewUnstartedServer(front)
 	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Server}, MinVersion: tls.VersionTLS12}
 	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake noise from clients that do not trust us
 	s.srv.StartTLS()
@@ -106,8 +116,8 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
-	close(s.releaseCh)
 	s.mu.Unlock()
+	s.faults.Close()
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 	if t, ok := s.client.Transport.(*http.Transport); ok {
@@ -158,64 +168,6 @@ func (s *Server) ExpireAllTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokenGen++
-}
-
-type reqStateKey struct{}
-
-// reqState carries per-request facts the log needs from deep inside handlers.
-type reqState struct {
-	mu      sync.Mutex
-	faulted bool
-}
-
-func markFaulted(ctx context.Context) {
-	if rs, ok := ctx.Value(reqStateKey{}).(*reqState); ok {
-		rs.mu.Lock()
-		rs.faulted = true
-		rs.mu.Unlock()
-	}
-}
-
-// serveHTTP is the front door: latency, faults, request log, then routing.
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	route, isGraph := routeKey(r.Method, r.URL.Path)
-	rs := &reqState{}
-	r = r.WithContext(context.WithValue(r.Context(), reqStateKey{}, rs))
-	rec := &emulator.StatusRecorder{ResponseWriter: w}
-	var logOnce sync.Once
-	logNow := func() {
-		logOnce.Do(func() {
-			rs.mu.Lock()
-			faulted := rs.faulted
-			rs.mu.Unlock()
-			s.logRequest(Request{
-				Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
-				Status: rec.Status, Write: isGraph && isWriteMethod(r.Method), Faulted: faulted, Time: start,
-			})
-		})
-	}
-	defer logNow()
-
-	s.mu.Lock()
-	latency := s.cfg.latency
-	s.mu.Unlock()
-	if latency > 0 {
-		t := time.NewTimer(latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-
-	if f, ok := s.takeFault(route); ok {
-		markFaulted(r.Context())
-		s.runFault(w, rec, r, f, isGraph, logNow)
-		return
-	}
-	s.route(rec, r)
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {

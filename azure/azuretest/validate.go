@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 )
 
 // gerr is a Graph error to write.
@@ -23,7 +25,7 @@ func badRequest(format string, args ...any) *gerr {
 
 func (s *Server) writeGErr(w http.ResponseWriter, r *http.Request, e *gerr) {
 	if e.replication {
-		markFaulted(r.Context())
+		emulator.MarkFaulted(r.Context())
 	}
 	writeGraphError(w, r, e.status, e.code, e.msg)
 }
