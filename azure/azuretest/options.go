@@ -14,6 +14,7 @@ type config struct {
 	secretPropagation time.Duration
 	tokenLifetime     time.Duration
 	latency           time.Duration
+	hostnames         []string // extra DNS names in the TLS certificate
 }
 
 func defaultConfig() config {

@@ -26,16 +26,22 @@ type Server struct {
 	ca     *emulator.CA
 	client *http.Client
 
-	mu          sync.Mutex
-	cfg         config
-	lifetimeMax time.Duration
-	user        seededUser
-	automation  automationPrincipal
-	orgName     string
-	graphSPID   string
+	hosts map[string]bool // host[:port] forms that name this server (see baseURL)
 
-	apps   []*appRecord
-	sps    []*ServicePrincipal
+	mu             sync.Mutex
+	cfg            config
+	lifetimeMax    time.Duration        // tenant default app management policy (0 = disabled)
+	appPolicies    map[string]appPolicy // app object id → its app management policy
+	policiesDenied bool
+	pageSize       int
+	user           seededUser
+	automation     automationPrincipal
+	orgName        string
+	domain         string // the tenant's verified (initial) domain
+	graphSPID      string
+
+	apps   []*appRecord // active and in deleted items
+	sps    []*spRecord  // active and in deleted items
 	grants []*OAuth2PermissionGrant
 
 	tokens    map[string]*tokenInfo
@@ -66,7 +72,7 @@ func NewServer(opts ...Option) *Server {
 	if cfg.tenantID == "" {
 		cfg.tenantID = newGUID()
 	}
-	ca, err := emulator.NewCA("azuretest")
+	ca, err := emulator.NewCA("azuretest", cfg.hostnames...)
 	if err != nil {
 		// Only a broken crypto/rand gets here; httptest panics the same way.
 		panic(err)
@@ -75,9 +81,11 @@ func NewServer(opts ...Option) *Server {
 		TenantID:  strings.ToLower(cfg.tenantID),
 		ca:        ca,
 		cfg:       cfg,
-		tokens:    map[string]*tokenInfo{},
-		refreshes: map[string]*refreshInfo{},
-		faults:    emulator.NewFaults(),
+		tokens:      map[string]*tokenInfo{},
+		refreshes:   map[string]*refreshInfo{},
+		faults:      emulator.NewFaults(),
+		appPolicies: map[string]appPolicy{},
+		pageSize:    DefaultPageSize,
 	}
 	s.seed()
 
@@ -99,6 +107,7 @@ func NewServer(opts ...Option) *Server {
 	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake noise from clients that do not trust us
 	s.srv.StartTLS()
 	s.URL = s.srv.URL
+	s.hosts = hostForms(s.URL, cfg.hostnames)
 	s.client = &http.Client{Transport: &http.Transport{
 		TLSClientConfig:     &tls.Config{RootCAs: ca.Pool, MinVersion: tls.VersionTLS12},
 		Proxy:               nil,
@@ -137,6 +146,9 @@ func (s *Server) CertPool() *x509.CertPool { return s.ca.Pool.Clone() }
 // GraphScope is the scope for a Graph token from this emulator.
 func (s *Server) GraphScope() string { return s.URL + "/.default" }
 
+// ARMScope is the scope for an Azure Resource Manager token (what az login asks for).
+func (s *Server) ARMScope() string { return "https://management.core.windows.net//.default" }
+
 // AutomationCredentials returns the automation service principal's client ID and secret.
 func (s *Server) AutomationCredentials() (clientID, clientSecret string) {
 	return s.automation.appID, s.automation.secret
@@ -156,13 +168,6 @@ func (s *Server) SetSecretPropagationDelay(d time.Duration) {
 	s.cfg.secretPropagation = d
 }
 
-// SetSecretLifetimePolicy caps secret lifetime (0 = no policy).
-func (s *Server) SetSecretLifetimePolicy(max time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.lifetimeMax = max
-}
-
 // ExpireAllTokens makes every access token issued so far invalid for Graph.
 func (s *Server) ExpireAllTokens() {
 	s.mu.Lock()
@@ -175,6 +180,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case p == "/v1.0" || strings.HasPrefix(p, "/v1.0/"):
 		s.serveGraph(w, r)
+	case isARMPath(p):
+		s.serveARM(w, r)
 	default:
 		s.serveEntra(w, r)
 	}
