@@ -30,6 +30,7 @@ type Server struct {
 	transport *http.Transport
 	secret    []byte // HMAC key for token signatures
 	latency   time.Duration
+	hostnames []string // extra DNS names in the TLS certificate
 
 	mu          sync.Mutex
 	users       map[string]*user // by username
@@ -53,15 +54,17 @@ func WithLatency(d time.Duration) Option {
 	return func(s *Server) { s.latency = d }
 }
 
+// WithHostnames adds DNS names to the server's TLS certificate, so a client
+// whose dialer sends those names to this server (no DNS lookup) can reach it
+// as https://NAME.
+func WithHostnames(names ...string) Option {
+	return func(s *Server) { s.hostnames = append(s.hostnames, names...) }
+}
+
 // NewServer starts an emulator with the default admin seeded. It panics if
 // it cannot start, like httptest.NewServer.
 func NewServer(opts ...Option) *Server {
-	c, err := emulator.NewCA("appmixertest")
-	if err != nil {
-		panic("appmixertest: creating certificates: " + err.Error())
-	}
 	s := &Server{
-		certs:   c,
 		secret:  randomBytes(32),
 		users:   map[string]*user{},
 		tokens:  map[string]*tokenState{},
@@ -72,6 +75,11 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
+	c, err := emulator.NewCA("appmixertest", s.hostnames...)
+	if err != nil {
+		panic("appmixertest: creating certificates: " + err.Error())
+	}
+	s.certs = c
 	front := &emulator.Front{
 		Faults: s.faults, Log: &s.log, Next: http.HandlerFunc(s.route),
 		Latency: func() time.Duration { return s.latency },

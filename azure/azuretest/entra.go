@@ -13,6 +13,13 @@ import (
 // microsoft-authentication-library-for-go apps/internal/oauth): OIDC
 // discovery, instance discovery, the device code endpoint and the token endpoint.
 func (s *Server) serveEntra(w http.ResponseWriter, r *http.Request) {
+	// Entra answers with its own request id and echoes the client's
+	// (MSAL sends client-request-id; learn.microsoft.com/entra/identity-platform/reference-error-codes
+	// asks for both when reporting an error).
+	w.Header().Set("x-ms-request-id", newGUID())
+	if id := r.Header.Get("client-request-id"); id != "" {
+		w.Header().Set("client-request-id", id)
+	}
 	p := r.URL.Path
 	if p == "/common/discovery/instance" {
 		s.serveInstanceDiscovery(w, r)

@@ -184,8 +184,7 @@ func (s *Server) restoreDeleted(w http.ResponseWriter, r *http.Request, id strin
 			return
 		}
 		if s.spByAppIDLocked(appID) != nil {
-			s.writeGErr(w, r, &gerr{status: http.StatusConflict, code: "Request_MultipleObjectsWithSameKeyValue", msg:
-				"The service principal cannot be created, updated, or restored because the service principal name " + appID + " is already in use."})
+			s.writeGErr(w, r, &gerr{status: http.StatusConflict, code: "Request_MultipleObjectsWithSameKeyValue", msg: "The service principal cannot be created, updated, or restored because the service principal name " + appID + " is already in use."})
 			return
 		}
 		d.sp.deletedAt = time.Time{}

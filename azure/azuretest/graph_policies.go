@@ -21,8 +21,9 @@ var policyCutoff = time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // appPolicy is an appManagementPolicy assigned to one application.
 type appPolicy struct {
-	ID, DisplayName string
-	MaxLifetime     time.Duration
+	ID          string        `json:"id"`
+	DisplayName string        `json:"displayName"`
+	MaxLifetime time.Duration `json:"maxLifetime"`
 }
 
 // SetSecretLifetimePolicy caps secret lifetime with the tenant's default app

@@ -207,4 +207,3 @@ func matchFilter(m map[string]any, conds []filterCond) bool {
 	}
 	return true
 }
-

@@ -147,4 +147,10 @@ func newClientSecret() string {
 	return randomString(3, alpha) + "8Q~" + randomString(34, tail)
 }
 
-func (s *Server) now() time.Time { return time.Now().UTC() }
+// now is the emulated tenant's clock (WithClock; the real one by default).
+func (s *Server) now() time.Time {
+	if s.cfg.clock != nil {
+		return s.cfg.clock().UTC()
+	}
+	return time.Now().UTC()
+}

@@ -78,9 +78,9 @@ func NewServer(opts ...Option) *Server {
 		panic(err)
 	}
 	s := &Server{
-		TenantID:  strings.ToLower(cfg.tenantID),
-		ca:        ca,
-		cfg:       cfg,
+		TenantID:    strings.ToLower(cfg.tenantID),
+		ca:          ca,
+		cfg:         cfg,
 		tokens:      map[string]*tokenInfo{},
 		refreshes:   map[string]*refreshInfo{},
 		faults:      emulator.NewFaults(),
@@ -148,6 +148,14 @@ func (s *Server) GraphScope() string { return s.URL + "/.default" }
 
 // ARMScope is the scope for an Azure Resource Manager token (what az login asks for).
 func (s *Server) ARMScope() string { return "https://management.core.windows.net//.default" }
+
+// User returns the seeded user's object id and user principal name (the
+// admin who approves device codes; an owner candidate).
+func (s *Server) User() (objectID, upn string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.user.oid, s.user.upn
+}
 
 // AutomationCredentials returns the automation service principal's client ID and secret.
 func (s *Server) AutomationCredentials() (clientID, clientSecret string) {

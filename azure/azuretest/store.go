@@ -279,7 +279,6 @@ func newAppDoc() map[string]any {
 		"implicitGrantSettings": normalizeObject(map[string]any{"enableAccessTokenIssuance": false, "enableIdTokenIssuance": false}, "implicitGrantSettings"),
 	}, "webApplication")
 	d["parentalControlSettings"] = normalizeObject(map[string]any{"legalAgeGroupRule": "Allow"}, "parentalControlSettings")
-	delete(d, "uniqueName") // returned only when the app was created through upsert
 	return d
 }
 
