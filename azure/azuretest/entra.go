@@ -133,7 +133,11 @@ func (s *Server) serveOpenIDConfig(w http.ResponseWriter, r *http.Request, tenan
 func (s *Server) serveInstanceDiscovery(w http.ResponseWriter, r *http.Request) {
 	auth := r.URL.Query().Get("authorization_endpoint")
 	au, err := url.Parse(auth)
-	if err != nil || !strings.EqualFold(au.Scheme, "https") || !s.isOwnHost(au.Host) {
+	host := ""
+	if err == nil && strings.EqualFold(au.Scheme, "https") {
+		host = s.instanceHost(au.Host)
+	}
+	if host == "" {
 		writeEntraError(w, http.StatusBadRequest, "invalid_instance", 50049,
 			"Unknown or invalid instance.")
 		return
@@ -142,7 +146,6 @@ func (s *Server) serveInstanceDiscovery(w http.ResponseWriter, r *http.Request) 
 	if segs := strings.Split(strings.Trim(au.Path, "/"), "/"); len(segs) > 0 && segs[0] != "" {
 		tenant = segs[0]
 	}
-	host := strings.ToLower(au.Host)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"tenant_discovery_endpoint": "https://" + host + "/" + tenant + "/v2.0/.well-known/openid-configuration",
 		"api-version":               "1.1",

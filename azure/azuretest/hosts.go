@@ -58,3 +58,19 @@ func (s *Server) isOwnURL(raw string) bool {
 	}
 	return s.isOwnHost(host)
 }
+
+// instanceHost maps the host an instance-discovery request names to the
+// host[:port] that reaches this server, "" if it is not one of ours. MSAL
+// Python names the instance by host name only, without the port
+// (msal/authority.py: "https://{instance}{path}/oauth2/v2.0/authorize").
+func (s *Server) instanceHost(host string) string {
+	host = strings.ToLower(host)
+	if s.isOwnHost(host) {
+		return host
+	}
+	if host == "127.0.0.1" || host == "localhost" {
+		u, _ := url.Parse(s.URL)
+		return host + ":" + u.Port()
+	}
+	return ""
+}
