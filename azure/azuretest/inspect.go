@@ -49,6 +49,19 @@ func (s *Server) ApplicationJSON(appID string) (map[string]any, bool) {
 	return nil, false
 }
 
+// ApplicationOwners returns the object ids of the owners of the app with
+// this appId (active or deleted).
+func (s *Server) ApplicationOwners(appID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, rec := range s.apps {
+		if strings.EqualFold(rec.app.AppID, appID) {
+			return append([]string(nil), rec.owners...)
+		}
+	}
+	return nil
+}
+
 // ServicePrincipals returns copies of every active service principal, seeded ones included.
 func (s *Server) ServicePrincipals() []ServicePrincipal {
 	s.mu.Lock()

@@ -131,7 +131,9 @@ func wantOutput(st step, vars map[string]string) string {
 }
 
 // sameWords compares outputs word by word (tsv separates columns by tabs).
-func sameWords(a, b string) bool { return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ") }
+func sameWords(a, b string) bool {
+	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
+}
 
 func clip(s string) string {
 	if len(s) > 600 {
