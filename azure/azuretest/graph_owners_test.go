@@ -52,6 +52,9 @@ func TestOwners(t *testing.T) {
 	if got := owners("/applications/" + id); len(got) != 1 || got[0] != me {
 		t.Fatalf("after remove: %v", got)
 	}
+	if got := s.ApplicationOwners(app["appId"].(string)); len(got) != 1 || got[0] != me {
+		t.Fatalf("ApplicationOwners = %v", got)
+	}
 
 	sp := graph(t, s, tok, "POST", "/servicePrincipals", map[string]any{"appId": app["appId"]})
 	mustStatus(t, sp, 201)
