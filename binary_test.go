@@ -15,6 +15,7 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -87,6 +88,7 @@ func newWorld(t *testing.T) *world {
 	az := azuretest.NewServer()
 	amx := appmixertest.NewServer()
 	t.Cleanup(func() { az.Close(); amx.Close() })
+	emulator.FailOnUnusedFaults(t, az, amx)
 	dir := t.TempDir()
 	w := &world{t: t, az: az, amx: amx, stateDir: filepath.Join(dir, "state"), home: filepath.Join(dir, "home"), caFile: filepath.Join(dir, "ca.pem")}
 	if err := os.WriteFile(w.caFile, append(az.CACertPEM(), amx.CACertPEM()...), 0o600); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 )
 
 const (
@@ -35,6 +36,7 @@ func startServer(t *testing.T, opts ...appmixertest.Option) *appmixertest.Server
 	t.Helper()
 	srv := appmixertest.NewServer(opts...)
 	t.Cleanup(srv.Close)
+	emulator.FailOnUnusedFaults(t, srv)
 	return srv
 }
 
@@ -180,7 +182,7 @@ func TestReloginRejectedTwiceGivesError(t *testing.T) {
 	if err := c.Login(ctx, adminUser, adminPass); err != nil {
 		t.Fatal(err)
 	}
-	srv.AddFault(appmixertest.Fault{Route: "GET /user", Status: 401, Times: 5})
+	srv.AddFault(appmixertest.Fault{Route: "GET /user", Status: 401, Times: 5, MayStayUnused: true})
 	_, err := c.CurrentUser(ctx)
 	if err == nil || !strings.Contains(err.Error(), "freshly issued token") {
 		t.Fatalf("err = %v", err)
@@ -312,7 +314,7 @@ func TestHangingServerHitsTimeout(t *testing.T) {
 	}
 	// PUT replaces the whole object, so a try that timed out is simply tried
 	// again; a server that never answers ends the call within its bound.
-	srv.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Hang: true, Times: 10})
+	srv.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Hang: true, Times: 10, MayStayUnused: true})
 	srv.SetServiceConfig(appmixer.ServiceID, map[string]any{})
 	start := time.Now()
 	err := c.ReplaceServiceConfig(ctx, appmixer.ServiceID, appmixer.Config{"clientId": "a"})
@@ -391,7 +393,7 @@ func TestServerErrorStatus(t *testing.T) {
 		t.Fatalf("a single 503 should be retried: %v", err)
 	}
 	// A server that keeps failing gives up with an error that says what to do.
-	srv.AddFault(appmixertest.Fault{Route: "GET /service-config/{id}", Status: 503, Times: 10})
+	srv.AddFault(appmixertest.Fault{Route: "GET /service-config/{id}", Status: 503, Times: 10, MayStayUnused: true})
 	_, _, err := c.GetServiceConfig(ctx, appmixer.ServiceID)
 	var apiErr *appmixer.APIError
 	if h, _ := hint.Of(err); !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || !h.Retry {

@@ -7,12 +7,14 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 )
 
 func newEmulator(t *testing.T, opts ...azuretest.Option) *azuretest.Server {
 	t.Helper()
 	srv := azuretest.NewServer(opts...)
 	t.Cleanup(srv.Close)
+	emulator.FailOnUnusedFaults(t, srv)
 	return srv
 }
 

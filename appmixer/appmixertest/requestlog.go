@@ -3,37 +3,19 @@ package appmixertest
 import (
 	"net/http"
 	"strings"
-	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 )
 
-// Request is one entry of the emulator's request log.
-type Request struct {
-	Method, Path, Route string // Route: method + path pattern, e.g. "PUT /service-config/{id}"
-	Status              int    // 0 when no response was sent (reset, or client gone while hanging)
-	Write               bool   // POST/PUT/DELETE to /service-config (sign-in is not a write)
-	Faulted             bool   // an injected fault produced the response
-	Time                time.Time
-}
+// Request is one entry of the emulator's request log. Write marks
+// POST/PUT/DELETE to /service-config (sign-in is not a write).
+type Request = emulator.Request
 
 // Requests returns a copy of the log, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
-}
+func (s *Server) Requests() []Request { return s.log.All() }
 
 // ResetRequests empties the log.
-func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	s.log = nil
-	s.mu.Unlock()
-}
-
-func (s *Server) record(r Request) {
-	s.mu.Lock()
-	s.log = append(s.log, r)
-	s.mu.Unlock()
-}
+func (s *Server) ResetRequests() { s.log.Reset() }
 
 // route maps a request to its route key; "" for unknown paths.
 func route(method, path string) string {

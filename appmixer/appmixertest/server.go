@@ -4,7 +4,6 @@
 package appmixertest
 
 import (
-	"context"
 	"crypto/tls"
 	"io"
 	"log"
@@ -31,17 +30,15 @@ type Server struct {
 	transport *http.Transport
 	secret    []byte // HMAC key for token signatures
 	latency   time.Duration
+	hostnames []string // extra DNS names in the TLS certificate
 
 	mu          sync.Mutex
 	users       map[string]*user // by username
 	tokens      map[string]*tokenState
 	expireAfter int
 	configs     map[string]map[string]any // serviceId → values (without serviceId)
-	faults      []*Fault
-	release     chan struct{}
-	closing     bool
-	hanging     int // requests held by Hang faults now
-	log         []Request
+	faults      *emulator.Faults
+	log         emulator.Log
 }
 
 // Option configures NewServer.
@@ -57,26 +54,41 @@ func WithLatency(d time.Duration) Option {
 	return func(s *Server) { s.latency = d }
 }
 
+// WithHostnames adds DNS names to the server's TLS certificate, so a client
+// whose dialer sends those names to this server (no DNS lookup) can reach it
+// as https://NAME.
+func WithHostnames(names ...string) Option {
+	return func(s *Server) { s.hostnames = append(s.hostnames, names...) }
+}
+
 // NewServer starts an emulator with the default admin seeded. It panics if
 // it cannot start, like httptest.NewServer.
 func NewServer(opts ...Option) *Server {
-	c, err := emulator.NewCA("appmixertest")
-	if err != nil {
-		panic("appmixertest: creating certificates: " + err.Error())
-	}
 	s := &Server{
-		certs:   c,
 		secret:  randomBytes(32),
 		users:   map[string]*user{},
 		tokens:  map[string]*tokenState{},
 		configs: map[string]map[string]any{},
-		release: make(chan struct{}),
+		faults:  emulator.NewFaults(),
 	}
 	s.AddUser(DefaultAdminUsername, DefaultAdminPassword, true)
 	for _, o := range opts {
 		o(s)
 	}
-	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	c, err := emulator.NewCA("appmixertest", s.hostnames...)
+	if err != nil {
+		panic("appmixertest: creating certificates: " + err.Error())
+	}
+	s.certs = c
+	front := &emulator.Front{
+		Faults: s.faults, Log: &s.log, Next: http.HandlerFunc(s.route),
+		Latency: func() time.Duration { return s.latency },
+		Classify: func(r *http.Request) (string, bool) {
+			return route(r.Method, r.URL.Path), isWrite(r.Method, r.URL.Path)
+		},
+		ErrorBody: func(w http.ResponseWriter, _ *http.Request, status int) { writeError(w, status, "") },
+	}
+	s.ts = httptest.NewUnstartedServer(front)
 	// HTTP/1.1 only, so a Reset fault can hijack the connection.
 	s.ts.TLS = &tls.Config{Certificates: []tls.Certificate{c.Server}, NextProtos: []string{"http/1.1"}}
 	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake noise from clients that do not trust us
@@ -88,13 +100,7 @@ func NewServer(opts ...Option) *Server {
 
 // Close releases hanging requests, then stops the server.
 func (s *Server) Close() {
-	s.mu.Lock()
-	if !s.closing {
-		s.closing = true
-		close(s.release)
-		s.release = make(chan struct{})
-	}
-	s.mu.Unlock()
+	s.faults.Close()
 	s.ts.Close()
 	s.transport.CloseIdleConnections()
 }
@@ -104,32 +110,6 @@ func (s *Server) Client() *http.Client { return &http.Client{Transport: s.transp
 
 // CACertPEM returns the emulator's CA certificate (for SSL_CERT_FILE).
 func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.certs.PEM...) }
-
-// serve is the outer handler: latency, faults, request log.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	entry := Request{Method: r.Method, Path: r.URL.Path, Route: route(r.Method, r.URL.Path),
-		Write: isWrite(r.Method, r.URL.Path), Time: time.Now()}
-	if s.latency > 0 && !sleep(r.Context(), s.latency) {
-		s.record(entry)
-		return
-	}
-	if f := s.takeFault(entry.Route); f != nil {
-		entry.Faulted = true
-		if f.Reset {
-			// Logged first, so the log is complete when the client sees the cut.
-			s.record(entry)
-			s.serveFault(f, w, r, http.HandlerFunc(s.route))
-			return
-		}
-		entry.Status = s.serveFault(f, w, r, http.HandlerFunc(s.route))
-		s.record(entry)
-		return
-	}
-	sw := &emulator.StatusRecorder{ResponseWriter: w}
-	s.route(sw, r)
-	entry.Status = sw.Status
-	s.record(entry)
-}
 
 // route dispatches to the endpoint handlers. Unknown method+path pairs get
 // 404 like any hapi router.
@@ -151,17 +131,5 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.handleDeleteConfig(w, r)
 	default:
 		writeError(w, http.StatusNotFound, "Not Found")
-	}
-}
-
-// sleep waits d or until ctx ends; it reports whether d elapsed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }

@@ -12,9 +12,26 @@ import (
 	"time"
 )
 
+// user is an Appmixer user. Only a salted hash of the password is kept:
+// the emulator only verifies it.
 type user struct {
-	ID, Username, Password string
-	Scope                  []string
+	ID, Username string
+	Salt, Hash   string // hex
+	Scope        []string
+}
+
+func hashPassword(salt, password string) string {
+	sum := sha256.Sum256([]byte(salt + "\x00" + password))
+	return hex.EncodeToString(sum[:])
+}
+
+func (u *user) setPassword(password string) {
+	u.Salt = hex.EncodeToString(randomBytes(16))
+	u.Hash = hashPassword(u.Salt, password)
+}
+
+func (u *user) passwordIs(password string) bool {
+	return hmac.Equal([]byte(u.Hash), []byte(hashPassword(u.Salt, password)))
 }
 
 // tokenState tracks one issued token.
@@ -40,11 +57,14 @@ func (s *Server) AddUser(username, password string, admin bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if u, ok := s.users[username]; ok {
-		u.Password, u.Scope = password, scope
+		u.setPassword(password)
+		u.Scope = scope
 		return
 	}
 	// Appmixer user ids are MongoDB ObjectIds: 24 hex digits (docs example "5c88c7cc04a917256c726c3d").
-	s.users[username] = &user{ID: hex.EncodeToString(randomBytes(12)), Username: username, Password: password, Scope: scope}
+	u := &user{ID: hex.EncodeToString(randomBytes(12)), Username: username, Scope: scope}
+	u.setPassword(password)
+	s.users[username] = u
 }
 
 // IssueToken returns a valid token for username ("" if there is no such user).
@@ -187,7 +207,7 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	u, ok := s.users[name]
-	if !ok || !hmac.Equal([]byte(u.Password), []byte(pass)) {
+	if !ok || !u.passwordIs(pass) {
 		s.mu.Unlock()
 		writeError(w, http.StatusUnauthorized, "Invalid username or password.")
 		return

@@ -60,7 +60,7 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, tenant 
 	}
 	s.devices = append(s.devices, dc)
 	s.mu.Unlock()
-	verify := s.URL + "/devicelogin"
+	verify := s.baseURL(r) + "/devicelogin"
 	writeJSON(w, http.StatusOK, map[string]any{
 		"user_code":        dc.userCode,
 		"device_code":      dc.deviceCode,

@@ -13,6 +13,13 @@ import (
 // microsoft-authentication-library-for-go apps/internal/oauth): OIDC
 // discovery, instance discovery, the device code endpoint and the token endpoint.
 func (s *Server) serveEntra(w http.ResponseWriter, r *http.Request) {
+	// Entra answers with its own request id and echoes the client's
+	// (MSAL sends client-request-id; learn.microsoft.com/entra/identity-platform/reference-error-codes
+	// asks for both when reporting an error).
+	w.Header().Set("x-ms-request-id", newGUID())
+	if id := r.Header.Get("client-request-id"); id != "" {
+		w.Header().Set("client-request-id", id)
+	}
 	p := r.URL.Path
 	if p == "/common/discovery/instance" {
 		s.serveInstanceDiscovery(w, r)
@@ -93,7 +100,8 @@ func (s *Server) serveOpenIDConfig(w http.ResponseWriter, r *http.Request, tenan
 	if tenant != s.TenantID {
 		issuerTenant = "{tenantid}" // Entra returns this placeholder for common/organizations
 	}
-	base := s.URL + "/" + tenant
+	host := s.baseURL(r)
+	base := host + "/" + tenant
 	writeJSON(w, http.StatusOK, map[string]any{
 		"token_endpoint":                        base + "/oauth2/v2.0/token",
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
@@ -103,9 +111,9 @@ func (s *Server) serveOpenIDConfig(w http.ResponseWriter, r *http.Request, tenan
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
-		"issuer":                                s.URL + "/" + issuerTenant + "/v2.0",
+		"issuer":                                host + "/" + issuerTenant + "/v2.0",
 		"request_uri_parameter_supported":       false,
-		"userinfo_endpoint":                     s.URL + "/oidc/userinfo",
+		"userinfo_endpoint":                     host + "/oidc/userinfo",
 		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",
 		"device_authorization_endpoint":         base + "/oauth2/v2.0/devicecode",
 		"http_logout_supported":                 true,
@@ -117,22 +125,32 @@ func (s *Server) serveOpenIDConfig(w http.ResponseWriter, r *http.Request, tenan
 	})
 }
 
-// Entra: /common/discovery/instance (MSAL aadInstanceDiscoveryEndpoint); the
-// client disables it, but a sensible answer keeps MSAL working if it asks.
+// Entra: /common/discovery/instance (MSAL's aadInstanceDiscoveryEndpoint).
+// MSAL Python asks it (at login.microsoftonline.com) before using any
+// authority host it does not know (msal/authority.py); it accepts only the
+// emulator's own hosts, as Entra accepts only its own instances and answers
+// anything else with 400 invalid_instance (AADSTS50049).
 func (s *Server) serveInstanceDiscovery(w http.ResponseWriter, r *http.Request) {
-	u, _ := url.Parse(s.URL)
 	auth := r.URL.Query().Get("authorization_endpoint")
+	au, err := url.Parse(auth)
+	host := ""
+	if err == nil && strings.EqualFold(au.Scheme, "https") {
+		host = s.instanceHost(au.Host)
+	}
+	if host == "" {
+		writeEntraError(w, http.StatusBadRequest, "invalid_instance", 50049,
+			"Unknown or invalid instance.")
+		return
+	}
 	tenant := s.TenantID
-	if au, err := url.Parse(auth); err == nil {
-		if segs := strings.Split(strings.Trim(au.Path, "/"), "/"); len(segs) > 0 && segs[0] != "" {
-			tenant = segs[0]
-		}
+	if segs := strings.Split(strings.Trim(au.Path, "/"), "/"); len(segs) > 0 && segs[0] != "" {
+		tenant = segs[0]
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"tenant_discovery_endpoint": s.URL + "/" + tenant + "/v2.0/.well-known/openid-configuration",
+		"tenant_discovery_endpoint": "https://" + host + "/" + tenant + "/v2.0/.well-known/openid-configuration",
 		"api-version":               "1.1",
 		"metadata": []map[string]any{{
-			"preferred_network": u.Host, "preferred_cache": u.Host, "aliases": []string{u.Host},
+			"preferred_network": host, "preferred_cache": host, "aliases": []string{host},
 		}},
 	})
 }
@@ -162,13 +180,39 @@ func scopeResource(scope string) (resource, perm string) {
 	return "", scope
 }
 
-func (s *Server) isGraphResource(res string) bool {
-	return res == s.URL || res == s.URL+"/" || strings.EqualFold(res, GraphAppID)
+// Resources the emulated tenant issues tokens for.
+const (
+	resGraph = "graph" // Microsoft Graph: graph.microsoft.com, its app id, or this server's own URLs
+	resARM   = "arm"   // Azure Resource Manager, which az login asks for first
+)
+
+// armAppID is Azure Resource Manager's application id, the same in every tenant.
+const armAppID = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
+
+// resourceKind names the resource a scope's resource part addresses, "" if
+// the tenant has no such resource. Entra: v2 scopes are "<resource>/<perm>";
+// the resource is an App ID URI or app id (learn.microsoft.com/entra/identity-platform/scopes-oidc).
+func (s *Server) resourceKind(res string) string {
+	trimmed := strings.TrimSuffix(res, "/")
+	switch {
+	case strings.EqualFold(trimmed, "https://graph.microsoft.com"), strings.EqualFold(trimmed, GraphAppID), s.isOwnURL(trimmed):
+		return resGraph
+	case strings.EqualFold(trimmed, "https://management.core.windows.net"), strings.EqualFold(trimmed, "https://management.azure.com"),
+		strings.EqualFold(trimmed, armAppID):
+		return resARM
+	}
+	return ""
+}
+
+func resourceNotFound(res, tenant string) (string, int, string) {
+	return "invalid_resource", 500011, fmt.Sprintf(
+		"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", res, tenant)
 }
 
 var oidcScopes = map[string]bool{"openid": true, "profile": true, "offline_access": true, "email": true}
 
 // checkDelegatedScopes validates user-flow scopes; it returns an Entra error or "".
+// All of them must address one resource (Entra issues a token for one).
 func (s *Server) checkDelegatedScopes(scopes []string) (errCode string, aadsts int, msg string) {
 	if len(scopes) == 0 {
 		return "invalid_request", 900144, "The request body must contain the following parameter: 'scope'."
@@ -178,12 +222,19 @@ func (s *Server) checkDelegatedScopes(scopes []string) (errCode string, aadsts i
 			continue
 		}
 		res, perm := scopeResource(sc)
-		if res != "" && !s.isGraphResource(res) {
-			// Entra: AADSTS500011 when the resource is not in the tenant.
-			return "invalid_resource", 500011, fmt.Sprintf(
-				"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", res, s.TenantID)
+		kind := resGraph // a bare permission name means Microsoft Graph
+		if res != "" {
+			kind = s.resourceKind(res)
 		}
-		if perm != ".default" && !graphScopeExists(perm) {
+		if kind == "" {
+			// Entra: AADSTS500011 when the resource is not in the tenant.
+			return resourceNotFound(res, s.TenantID)
+		}
+		if kind == resARM && perm != ".default" && perm != "user_impersonation" {
+			return "invalid_scope", 70011, fmt.Sprintf(
+				"The provided value for the input parameter 'scope' is not valid. The scope %s is not valid.", sc)
+		}
+		if kind == resGraph && perm != ".default" && !graphScopeExists(perm) {
 			return "invalid_scope", 70011, fmt.Sprintf(
 				"The provided value for the input parameter 'scope' is not valid. The scope %s is not valid.", sc)
 		}
@@ -208,7 +259,7 @@ func (s *Server) lifetimeSeconds() int {
 // Entra: learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code#successful-authentication-response
 func (s *Server) userTokenResponse(clientID string, scopes []string) map[string]any {
 	lifetime := s.cfg.tokenLifetime
-	at := s.issueAccessToken(tokenInfo{kind: kindUser, appID: clientID, oid: s.user.oid, audience: s.URL}, delegatedScp, lifetime)
+	at := s.issueAccessToken(s.userToken(clientID, scopes), delegatedScp, lifetime)
 	resp := map[string]any{
 		"token_type":     "Bearer",
 		"scope":          strings.Join(scopes, " "), // echo: MSAL caches under these scopes
@@ -221,7 +272,7 @@ func (s *Server) userTokenResponse(clientID string, scopes []string) map[string]
 	for _, sc := range scopes {
 		if sc == "offline_access" { // Entra: refresh tokens only with offline_access
 			rt := randomString(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-			s.refreshes[rt] = &refreshInfo{clientID: clientID, scopes: append([]string(nil), scopes...)}
+			s.refreshes[hashSecret(rt)] = &refreshInfo{ClientID: clientID, Scopes: append([]string(nil), scopes...)}
 			resp["refresh_token"] = rt
 		}
 	}
@@ -242,14 +293,14 @@ func (s *Server) grantRefreshToken(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	info, ok := s.refreshes[rt]
-	if !ok || info.clientID != clientID {
+	info, ok := s.refreshes[hashSecret(rt)]
+	if !ok || info.ClientID != clientID {
 		writeEntraError(w, http.StatusBadRequest, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.")
 		return
 	}
 	scopes := strings.Fields(f.Get("scope"))
 	if len(scopes) == 0 {
-		scopes = info.scopes
+		scopes = info.Scopes
 	}
 	if code, n, msg := s.checkDelegatedScopes(scopes); code != "" {
 		writeEntraError(w, http.StatusBadRequest, code, n, msg)
@@ -283,9 +334,11 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request) 
 			"The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", scope))
 		return
 	}
-	if res, _ := scopeResource(scopes[0]); !s.isGraphResource(res) {
-		writeEntraError(w, http.StatusBadRequest, "invalid_resource", 500011, fmt.Sprintf(
-			"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", res, s.TenantID))
+	res, _ := scopeResource(scopes[0])
+	kind := s.resourceKind(res)
+	if kind == "" {
+		code, n, msg := resourceNotFound(res, s.TenantID)
+		writeEntraError(w, http.StatusBadRequest, code, n, msg)
 		return
 	}
 	s.mu.Lock()
@@ -294,6 +347,10 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request) 
 	if errCode != "" {
 		writeEntraError(w, status, errCode, aadsts, msg)
 		return
+	}
+	info.resource, info.aud = kind, audience(res)
+	if kind == resARM {
+		info.roles = nil // the Graph app roles do not travel to other resources
 	}
 	at := s.issueAccessToken(info, "", s.cfg.tokenLifetime)
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -308,10 +365,10 @@ func (s *Server) grantClientCredentials(w http.ResponseWriter, r *http.Request) 
 func (s *Server) checkClientSecretLocked(clientID, secret string) (status int, errCode string, aadsts int, msg string, info tokenInfo) {
 	clientID = strings.ToLower(clientID)
 	if clientID == s.automation.appID {
-		if secret != s.automation.secret {
+		if hashSecret(secret) != hashSecret(s.automation.secret) {
 			return http.StatusUnauthorized, "invalid_client", 7000215, invalidSecretMsg(clientID), info
 		}
-		return 0, "", 0, "", tokenInfo{kind: kindAutomation, appID: clientID, oid: s.automation.spID, audience: s.URL, roles: s.automation.roles}
+		return 0, "", 0, "", tokenInfo{kind: kindAutomation, appID: clientID, oid: s.automation.spID, roles: s.automation.roles}
 	}
 	rec := s.appByAppIDLocked(clientID, true)
 	if rec == nil {
@@ -322,7 +379,7 @@ func (s *Server) checkClientSecretLocked(clientID, secret string) (status int, e
 	var match *PasswordCredential
 	var srec secretRecord
 	for i, pc := range rec.app.PasswordCredentials {
-		if sr, ok := rec.secrets[pc.KeyID]; ok && sr.text == secret {
+		if sr, ok := rec.secrets[pc.KeyID]; ok && sr.hash == hashSecret(secret) {
 			match, srec = &rec.app.PasswordCredentials[i], sr
 			break
 		}
@@ -340,7 +397,7 @@ func (s *Server) checkClientSecretLocked(clientID, secret string) (status int, e
 		return http.StatusUnauthorized, "invalid_client", 7000229, fmt.Sprintf(
 			"The client application %s is missing service principal in the tenant %s. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119", clientID, s.TenantID), info
 	}
-	return 0, "", 0, "", tokenInfo{kind: kindApp, appID: clientID, oid: sp.ID, audience: s.URL}
+	return 0, "", 0, "", tokenInfo{kind: kindApp, appID: clientID, oid: sp.sp.ID}
 }
 
 func invalidSecretMsg(clientID string) string {

@@ -146,7 +146,7 @@ func TestDeviceCodeUnknownClientAndResource(t *testing.T) {
 	s := newServer(t)
 	for _, tc := range []struct{ client, scope, wantCode, wantAADSTS string }{
 		{"11111111-2222-3333-4444-555555555555", s.GraphScope(), "unauthorized_client", "AADSTS700016"},
-		{azuretest.AzureCLIClientID, "https://graph.microsoft.com/.default", "invalid_resource", "AADSTS500011"},
+		{azuretest.AzureCLIClientID, "https://vault.azure.net/.default", "invalid_resource", "AADSTS500011"},
 		{azuretest.AzureCLIClientID, "", "invalid_request", "AADSTS900144"},
 	} {
 		res, err := s.Client().PostForm(s.URL+"/organizations/oauth2/v2.0/devicecode", url.Values{"client_id": {tc.client}, "scope": {tc.scope}})

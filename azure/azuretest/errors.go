@@ -12,8 +12,12 @@ import (
 // Graph: learn.microsoft.com/graph/errors — {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}
 // and a request-id header on every response.
 func writeGraphError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	writeGraphErrorDetails(w, r, status, code, message, nil)
+}
+
+func writeGraphErrorDetails(w http.ResponseWriter, r *http.Request, status int, code, message string, details []map[string]any) {
 	reqID := setRequestIDs(w, r)
-	body := map[string]any{"error": map[string]any{
+	e := map[string]any{
 		"code":    code,
 		"message": message,
 		"innerError": map[string]any{
@@ -21,7 +25,11 @@ func writeGraphError(w http.ResponseWriter, r *http.Request, status int, code, m
 			"request-id":        reqID,
 			"client-request-id": w.Header().Get("client-request-id"),
 		},
-	}}
+	}
+	if len(details) > 0 {
+		e["details"] = details
+	}
+	body := map[string]any{"error": e}
 	if status == http.StatusUnauthorized {
 		// Graph: a 401 carries a Bearer challenge naming the token authority.
 		w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`)

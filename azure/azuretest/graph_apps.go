@@ -8,12 +8,10 @@ import (
 	"time"
 )
 
-var appFilter = filterSpec{"displayName": "eq,startswith", "appId": "eq", "id": "eq", "tags": "any", "signInAudience": "eq"}
+var appFilter = filterSpec{"displayName": "eq,startswith", "appId": "eq", "id": "eq", "tags": "any", "signInAudience": "eq",
+	"identifierUris": "any", "uniqueName": "eq,startswith", "publisherDomain": "eq"}
 
-var appSelectable = keysOf(Application{}, "publisherDomain", "identifierUris", "keyCredentials", "appRoles", "spa",
-	"publicClient", "isFallbackPublicClient", "description", "info", "optionalClaims", "deletedDateTime")
-
-// graphApplications routes /v1.0/applications[...].
+// graphApplications routes /v1.0/applications[...]; segs are canonical.
 // Graph: learn.microsoft.com/graph/api/resources/application (methods).
 func (s *Server) graphApplications(w http.ResponseWriter, r *http.Request, key string, rest []string) {
 	by, ident, rest, ok := collectionRoute(w, r, "applications", key, rest, s.listApplications, s.createApplication, "uniqueName")
@@ -21,9 +19,14 @@ func (s *Server) graphApplications(w http.ResponseWriter, r *http.Request, key s
 		return
 	}
 	action := ""
-	if len(rest) == 1 {
+	if len(rest) > 0 {
 		action = rest[0]
-	} else if len(rest) > 1 {
+	}
+	switch {
+	case action == "owners":
+		s.owners(w, r, "applications", by, ident, rest[1:])
+		return
+	case len(rest) > 1:
 		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", rest[1]))
 		return
 	}
@@ -38,7 +41,9 @@ func (s *Server) graphApplications(w http.ResponseWriter, r *http.Request, key s
 		s.addPassword(w, r, by, ident)
 	case action == "removePassword" && r.Method == http.MethodPost:
 		s.removePassword(w, r, by, ident)
-	case action == "" || action == "addPassword" || action == "removePassword":
+	case action == "appManagementPolicies" && r.Method == http.MethodGet:
+		s.appManagementPolicies(w, r, by, ident)
+	case action == "" || action == "addPassword" || action == "removePassword" || action == "appManagementPolicies":
 		methodNotAllowed(w, r)
 	default:
 		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", action))
@@ -50,44 +55,43 @@ func notFound(ident string) *gerr {
 		msg: fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", ident)}
 }
 
-// appLocked finds an app by object id or appId. A just-created app answers
-// 404 until it has replicated (contract; Graph: known eventual consistency of
-// directory writes, learn.microsoft.com/graph/api/application-post-applications).
-// Caller holds s.mu.
+// appLocked finds an active app by object id, appId or uniqueName. A
+// just-created app answers 404 until it has replicated (contract; Graph:
+// known eventual consistency of directory writes,
+// learn.microsoft.com/graph/api/application-post-applications). An app in
+// deleted items is not found here. Caller holds s.mu.
 func (s *Server) appLocked(by, ident string) (*appRecord, *gerr) {
-	if by == "uniqueName" {
-		rec := s.appByUniqueNameLocked(ident)
-		if rec == nil {
-			return nil, notFound(ident)
+	var found *appRecord
+	switch {
+	case by == "uniqueName":
+		if rec := s.appByUniqueNameLocked(ident); rec != nil && !rec.deleted() {
+			found = rec
 		}
-		if s.now().Before(rec.visibleAt) {
-			e := notFound(ident)
-			e.replication = true
-			return nil, e
-		}
-		return rec, nil
-	}
-	if !isGUID(ident) {
-		if by == "appId" {
-			return nil, badRequest("Invalid value specified for object reference property 'appId'. Please ensure that this value has an appropriate syntax and length.")
-		}
+	case !isGUID(ident) && by == "appId":
+		return nil, badRequest("Invalid value specified for object reference property 'appId'. Please ensure that this value has an appropriate syntax and length.")
+	case !isGUID(ident):
 		return nil, badRequest("Invalid object identifier '%s'.", ident)
-	}
-	for _, rec := range s.apps {
-		if (by == "id" && strings.EqualFold(rec.app.ID, ident)) || (by == "appId" && strings.EqualFold(rec.app.AppID, ident)) {
-			if s.now().Before(rec.visibleAt) {
-				e := notFound(ident)
-				e.replication = true
-				return nil, e
+	default:
+		for _, rec := range s.apps {
+			if !rec.deleted() && ((by == "id" && strings.EqualFold(rec.app.ID, ident)) || (by == "appId" && strings.EqualFold(rec.app.AppID, ident))) {
+				found = rec
 			}
-			return rec, nil
 		}
 	}
-	return nil, notFound(ident)
+	if found == nil {
+		return nil, notFound(ident)
+	}
+	if s.now().Before(found.visibleAt) {
+		e := notFound(ident)
+		e.replication = true
+		return nil, e
+	}
+	return found, nil
 }
 
-// appByUniqueNameLocked finds an app by its uniqueName, replicated or not:
-// the key is unique from the moment it is written.
+// appByUniqueNameLocked finds the app holding a uniqueName, replicated or
+// not, active or in deleted items: the key is unique from the moment it is
+// written until the app is permanently deleted.
 func (s *Server) appByUniqueNameLocked(name string) *appRecord {
 	for _, rec := range s.apps {
 		if rec.app.UniqueName != "" && strings.EqualFold(rec.app.UniqueName, name) {
@@ -97,10 +101,10 @@ func (s *Server) appByUniqueNameLocked(name string) *appRecord {
 	return nil
 }
 
-// appByAppIDLocked finds an app by appId; visibleOnly skips apps still replicating.
+// appByAppIDLocked finds an active app by appId; visibleOnly skips apps still replicating.
 func (s *Server) appByAppIDLocked(appID string, visibleOnly bool) *appRecord {
 	for _, rec := range s.apps {
-		if strings.EqualFold(rec.app.AppID, appID) {
+		if !rec.deleted() && strings.EqualFold(rec.app.AppID, appID) {
 			if visibleOnly && s.now().Before(rec.visibleAt) {
 				return nil
 			}
@@ -115,7 +119,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sel, ok := parseSelect(w, r, "application", appSelectable)
+	sel, ok := parseSelect(w, r, "application")
 	if !ok {
 		return
 	}
@@ -123,12 +127,11 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var items []map[string]any
 	for _, rec := range s.apps {
-		if now.Before(rec.visibleAt) {
-			continue // not yet replicated to the replica answering reads
+		if rec.deleted() || now.Before(rec.visibleAt) {
+			continue // in deleted items, or not yet replicated to the replica answering reads
 		}
-		m := entityJSON(cloneApp(rec.app))
-		if matchFilter(m, conds) {
-			items = append(items, applySelect(m, sel))
+		if m := rec.doc; matchFilter(m, conds) {
+			items = append(items, applySelect(cloneJSON(m).(map[string]any), sel))
 		}
 	}
 	s.mu.Unlock()
@@ -136,7 +139,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getApplication(w http.ResponseWriter, r *http.Request, by, ident string) {
-	sel, ok := parseSelect(w, r, "application", appSelectable)
+	sel, ok := parseSelect(w, r, "application")
 	if !ok {
 		return
 	}
@@ -144,14 +147,14 @@ func (s *Server) getApplication(w http.ResponseWriter, r *http.Request, by, iden
 	rec, e := s.appLocked(by, ident)
 	var m map[string]any
 	if e == nil {
-		m = applySelect(entityJSON(cloneApp(rec.app)), sel)
+		m = applySelect(cloneJSON(rec.doc).(map[string]any), sel)
 	}
 	s.mu.Unlock()
 	if e != nil {
 		s.writeGErr(w, r, e)
 		return
 	}
-	s.writeEntity(w, http.StatusOK, "applications", m)
+	s.writeEntity(w, r, http.StatusOK, "applications", m)
 }
 
 // Graph: learn.microsoft.com/graph/api/application-post-applications — 201 with id and appId.
@@ -160,65 +163,118 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.insertApplication(w, r, body, "")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.insertApplicationLocked(w, r, body, "")
 }
 
-// upsertApplication is PATCH /applications(uniqueName='…'): with "Prefer:
-// create-if-missing" a missing app is created (201 and the object), an
+// upsert is PATCH /applications(uniqueName='…'). With "Prefer:
+// create-if-missing" a missing app is created (201 and the object) and an
 // existing one updated (204); without the header a missing one is 404.
-// Graph: learn.microsoft.com/graph/api/application-upsert
+// Graph: learn.microsoft.com/graph/api/application-upsert.
+//
+// A uniqueName held by an app in deleted items stays reserved until that app
+// is restored (it gets the name back) or permanently deleted. No public
+// source says what Graph does here; this is the stricter reading, as Graph
+// does for identifierUris of deleted apps (Azure/OpenShift#34: recreating
+// after a delete fails until the deleted app is purged): 400 with the
+// ObjectConflict shape of identifierUris conflicts.
 func (s *Server) upsertApplication(w http.ResponseWriter, r *http.Request, name string) bool {
 	s.mu.Lock()
-	exists := s.appByUniqueNameLocked(name) != nil
-	s.mu.Unlock()
-	if exists || !strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "create-if-missing") {
+	defer s.mu.Unlock()
+	holder := s.appByUniqueNameLocked(name)
+	create := strings.Contains(strings.ToLower(r.Header.Get("Prefer")), "create-if-missing")
+	switch {
+	case holder != nil && holder.deleted() && create:
+		s.writeGErr(w, r, conflict("uniqueName"))
+		return true
+	case holder != nil || !create:
 		return false // an update (or a 404) through the usual PATCH
 	}
 	body, ok := readJSONObject(w, r)
 	if !ok {
 		return true
 	}
-	s.insertApplication(w, r, body, name)
+	s.insertApplicationLocked(w, r, body, name)
 	return true
 }
 
-// insertApplication validates body as a new app and stores it.
-func (s *Server) insertApplication(w http.ResponseWriter, r *http.Request, body map[string]json.RawMessage, uniqueName string) {
-	var a Application
-	if e := applyAppBody(&a, body, true); e != nil {
+// conflict is Graph's answer to a value another object already holds.
+// Graph: identifierUris conflicts — AAD Graph's PropertyErrorCode
+// ObjectConflict (Azure/go-autorest#308), in Graph v1.0 error details
+// {"code":"ObjectConflict","target":prop} (as quoted in
+// KelvinTegelaar/CIPP-API tests and Microsoft's ADSyncTools guidance).
+func conflict(prop string) *gerr {
+	msg := fmt.Sprintf("Another object with the same value for property %s already exists.", prop)
+	return &gerr{status: http.StatusBadRequest, code: "Request_BadRequest", msg: msg,
+		details: []map[string]any{{"code": "ObjectConflict", "message": msg, "target": prop}}}
+}
+
+// insertApplicationLocked validates body as a new app and stores it. Caller holds s.mu.
+func (s *Server) insertApplicationLocked(w http.ResponseWriter, r *http.Request, body map[string]json.RawMessage, uniqueName string) {
+	doc, e := buildDoc(newAppDoc(), body, "application", appReadOnly)
+	if e != nil {
 		s.writeGErr(w, r, e)
 		return
 	}
 	if _, given := body["signInAudience"]; !given {
 		// Graph's default audience; it comes with v2 access tokens, which that audience requires.
-		a.SignInAudience = "AzureADandPersonalMicrosoftAccount"
-		if a.API == nil || a.API.RequestedAccessTokenVersion == nil {
-			if a.API == nil {
-				a.API = &APIApplication{}
-			}
-			v := 2
-			a.API.RequestedAccessTokenVersion = &v
+		doc["signInAudience"] = "AzureADandPersonalMicrosoftAccount"
+		if api, _ := doc["api"].(map[string]any); api != nil && api["requestedAccessTokenVersion"] == nil {
+			api["requestedAccessTokenVersion"] = json.Number("2")
 		}
 	}
-	normalizeApp(&a)
-	if e := validateApp(&a); e != nil {
+	rec := &appRecord{secrets: map[string]secretRecord{}}
+	now := s.now()
+	doc["id"], doc["appId"] = newGUID(), newGUID()
+	doc["createdDateTime"] = formatGraphTime(now.Truncate(time.Second))
+	doc["publisherDomain"] = s.domain
+	if uniqueName != "" {
+		doc["uniqueName"] = uniqueName
+	}
+	rec.setDoc(doc)
+	if e := s.validateAppLocked(rec, &rec.app); e != nil {
 		s.writeGErr(w, r, e)
 		return
 	}
-	s.mu.Lock()
-	if uniqueName != "" && s.appByUniqueNameLocked(uniqueName) != nil {
-		s.mu.Unlock()
-		// Two upserts raced: the second is an update of the first one's app.
-		s.writeGErr(w, r, &gerr{status: http.StatusConflict, code: "Request_MultipleObjectsWithSameKeyValue", msg: "Another object with the same value for property uniqueName already exists."})
-		return
+	rec.visibleAt = now.Add(s.cfg.replicationDelay)
+	// Graph makes the caller an owner of the app it creates (the basis of
+	// Application.ReadWrite.OwnedBy; learn.microsoft.com/graph/permissions-reference).
+	if caller := callerID(r); caller != "" {
+		rec.owners = []string{caller}
 	}
-	now := s.now()
-	a.ID, a.AppID, a.CreatedDateTime, a.UniqueName = newGUID(), newGUID(), now.Truncate(time.Second), uniqueName
-	s.apps = append(s.apps, &appRecord{app: a, visibleAt: now.Add(s.cfg.replicationDelay), secrets: map[string]secretRecord{}})
-	m := entityJSON(cloneApp(a))
-	s.mu.Unlock()
-	w.Header().Set("Location", s.URL+"/v1.0/directoryObjects/"+a.ID+"/Microsoft.DirectoryServices.Application")
-	s.writeEntity(w, http.StatusCreated, "applications", m)
+	s.apps = append(s.apps, rec)
+	w.Header().Set("Location", s.baseURL(r)+"/v1.0/directoryObjects/"+rec.app.ID+"/Microsoft.DirectoryServices.Application")
+	s.writeEntity(w, r, http.StatusCreated, "applications", cloneJSON(rec.doc).(map[string]any))
+}
+
+// buildDoc checks body against typeName and merges it into a copy of base
+// (complex values property by property, the rest replaced).
+// Graph: learn.microsoft.com/graph/api/application-update (arrays replaced whole).
+func buildDoc(base map[string]any, body map[string]json.RawMessage, typeName string, readOnly map[string]bool) (map[string]any, *gerr) {
+	given := map[string]any{}
+	for k, raw := range body {
+		v, err := decodeJSON(raw)
+		if err != nil {
+			return nil, badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+		}
+		given[k] = v
+	}
+	checked, e := checkObject(given, typeName, readOnly)
+	if e != nil {
+		return nil, e
+	}
+	if pcs, ok := checked["passwordCredentials"].([]any); ok && len(pcs) > 0 {
+		// Graph: secrets are minted by addPassword; create and update cannot set them
+		// (learn.microsoft.com/graph/api/application-post-applications, "Important").
+		return nil, badRequest("Property 'passwordCredentials' cannot be set in this request; use the addPassword and removePassword actions.")
+	}
+	out := cloneJSON(base).(map[string]any)
+	for _, k := range sortedAnyKeys(checked) {
+		p, _ := propOf(typeName, k)
+		out[k] = normalizeValue(mergeValue(out[k], checked[k], p), p)
+	}
+	return out, nil
 }
 
 // Graph: learn.microsoft.com/graph/api/application-update — 204; arrays replaced whole.
@@ -237,24 +293,25 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request, by, id
 		s.writeGErr(w, r, e)
 		return
 	}
-	next := cloneApp(rec.app)
-	if e := applyAppBody(&next, body, false); e != nil {
+	doc, e := buildDoc(rec.doc, body, "application", appReadOnly)
+	if e != nil {
 		s.writeGErr(w, r, e)
 		return
 	}
-	normalizeApp(&next)
-	if e := validateApp(&next); e != nil {
+	next := &appRecord{}
+	next.setDoc(doc)
+	if e := s.validateAppLocked(rec, &next.app); e != nil {
 		s.writeGErr(w, r, e)
 		return
 	}
-	next.ID, next.AppID, next.CreatedDateTime = rec.app.ID, rec.app.AppID, rec.app.CreatedDateTime
-	next.PasswordCredentials = rec.app.PasswordCredentials
-	rec.app = next
+	rec.setDoc(doc)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// Graph: learn.microsoft.com/graph/api/application-delete — 204. Deleting an
-// app also removes its service principal in the home tenant (and so its grants).
+// Graph: learn.microsoft.com/graph/api/application-delete — 204, and the app
+// goes to deleted items for 30 days (directory-deleteditems-restore). Its
+// service principal in the home tenant is deleted with it
+// (learn.microsoft.com/entra/identity/enterprise-apps/restore-application).
 func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, by, ident string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -263,14 +320,12 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, by, i
 		s.writeGErr(w, r, e)
 		return
 	}
-	for i, x := range s.apps {
-		if x == rec {
-			s.apps = append(s.apps[:i], s.apps[i+1:]...)
-			break
-		}
-	}
+	now := s.now()
+	rec.deletedAt = now
+	rec.doc["deletedDateTime"] = formatGraphTime(now)
+	rec.setDoc(rec.doc)
 	if sp := s.spByAppIDLocked(rec.app.AppID); sp != nil {
-		s.removeSPLocked(sp.ID)
+		s.softDeleteSPLocked(sp, now)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -281,63 +336,47 @@ func (s *Server) addPassword(w http.ResponseWriter, r *http.Request, by, ident s
 	if !ok {
 		return
 	}
-	if e := checkProps(body, "application.addPassword", set("passwordCredential")); e != nil {
-		s.writeGErr(w, r, e)
-		return
+	given := map[string]any{}
+	if raw, ok := body["passwordCredential"]; ok {
+		v, err := decodeJSON(raw)
+		if err != nil {
+			s.writeGErr(w, r, badRequest("Unable to read JSON request payload."))
+			return
+		}
+		given["passwordCredential"] = v
 	}
-	var pc PasswordCredential
-	now := s.now().Truncate(time.Second)
-	pc.StartDateTime = now
-	var endGiven bool
-	if raw, ok := body["passwordCredential"]; ok && !isNull(raw) {
-		m, e := decodeObject(raw, "passwordCredential", "passwordCredential", pwdProps, set("keyId", "secretText", "hint"))
+	for k := range body {
+		if k != "passwordCredential" && !strings.Contains(k, "@") {
+			s.writeGErr(w, r, badRequest("The parameter '%s' in the request payload is not a valid parameter for the operation 'addPassword'.", k))
+			return
+		}
+	}
+	pc := map[string]any{}
+	if v, ok := given["passwordCredential"]; ok && v != nil {
+		m, isObj := v.(map[string]any)
+		if !isObj {
+			s.writeGErr(w, r, badRequest("Cannot convert the value of parameter 'passwordCredential' to the expected type 'microsoft.graph.passwordCredential'."))
+			return
+		}
+		// Graph generates keyId, secretText and hint; a client-supplied keyId is
+		// rejected (ansible-collections/azure#2248).
+		checked, e := checkObject(m, "passwordCredential", set("keyId", "secretText", "hint"))
 		if e != nil {
 			s.writeGErr(w, r, e)
 			return
 		}
-		for _, k := range []string{"keyId", "secretText", "hint"} {
-			if _, bad := m[k]; bad {
-				// Graph generates these; a client-supplied keyId is rejected (ansible-collections/azure#2248).
-				s.writeGErr(w, r, badRequest("Property '%s' is read-only and cannot be set.", k))
-				return
-			}
-		}
-		if v, ok := m["displayName"]; ok {
-			var dn *string
-			if e := decodeValue(v, "displayName", "Edm.String", &dn); e != nil {
-				s.writeGErr(w, r, e)
-				return
-			}
-			if dn != nil {
-				pc.DisplayName = *dn
-			}
-		}
-		for _, k := range []string{"startDateTime", "endDateTime"} {
-			v, ok := m[k]
-			if !ok || isNull(v) {
-				continue
-			}
-			var str string
-			if e := decodeValue(v, k, "Edm.DateTimeOffset", &str); e != nil {
-				s.writeGErr(w, r, e)
-				return
-			}
-			t, ok := parseGraphTime(str)
-			if !ok {
-				s.writeGErr(w, r, badRequest("Cannot convert the literal '%s' to the expected type 'Edm.DateTimeOffset'.", str))
-				return
-			}
-			if k == "startDateTime" {
-				pc.StartDateTime = t
-			} else {
-				pc.EndDateTime, endGiven = t, true
-			}
-		}
+		pc = checked
 	}
-	if !endGiven {
-		pc.EndDateTime = pc.StartDateTime.AddDate(2, 0, 0) // Graph: default endDateTime = startDateTime + 2 years
+	now := s.now().Truncate(time.Second)
+	start := now
+	if v, ok := pc["startDateTime"].(string); ok {
+		start, _ = parseGraphTime(v)
 	}
-	if !pc.EndDateTime.After(pc.StartDateTime) {
+	end := start.AddDate(2, 0, 0) // Graph: default endDateTime = startDateTime + 2 years
+	if v, ok := pc["endDateTime"].(string); ok {
+		end, _ = parseGraphTime(v)
+	}
+	if !end.After(start) {
 		s.writeGErr(w, r, badRequest("Invalid value specified for property 'endDateTime' of resource 'PasswordCredential'. It must be later than startDateTime."))
 		return
 	}
@@ -348,30 +387,28 @@ func (s *Server) addPassword(w http.ResponseWriter, r *http.Request, by, ident s
 		s.writeGErr(w, r, e)
 		return
 	}
-	if max := s.lifetimeMax; max > 0 && pc.EndDateTime.Sub(pc.StartDateTime) > max {
-		// Entra app management policy: passwordCredentials maxLifetime.
-		// Graph: learn.microsoft.com/graph/api/resources/appmanagementpolicy
-		s.writeGErr(w, r, &gerr{status: http.StatusBadRequest, code: "CredentialInvalidLifetimeAsPerAppPolicy", msg: fmt.Sprintf(
-			"Credential lifetime exceeds the max value allowed as per assigned policy. The maximum allowed lifetime is %s (%s).", isoDays(max), max)})
+	if e := s.checkLifetimeLocked(rec, start, end); e != nil {
+		s.writeGErr(w, r, e)
 		return
 	}
 	secret := newClientSecret()
-	pc.KeyID, pc.Hint = newGUID(), secret[:3]
-	rec.app.PasswordCredentials = append(rec.app.PasswordCredentials, pc)
-	rec.secrets[pc.KeyID] = secretRecord{text: secret, createdAt: s.now()}
-	out := entityJSON(pc)
-	out["secretText"] = secret
-	out["@odata.context"] = s.URL + "/v1.0/$metadata#microsoft.graph.passwordCredential"
-	writeJSON(w, http.StatusOK, out)
-}
-
-// isoDays renders a duration as an ISO 8601 period, as policies state it (e.g. P180D).
-func isoDays(d time.Duration) string {
-	days := d / (24 * time.Hour)
-	if rem := d % (24 * time.Hour); rem != 0 {
-		return fmt.Sprintf("P%dDT%dS", days, int(rem.Seconds()))
+	cred := map[string]any{
+		"customKeyIdentifier": pc["customKeyIdentifier"],
+		"displayName":         pc["displayName"], // null stays null (Graph echoes what was sent)
+		"endDateTime":         formatGraphTime(end),
+		"hint":                secret[:3],
+		"keyId":               newGUID(),
+		"secretText":          nil,
+		"startDateTime":       formatGraphTime(start),
 	}
-	return fmt.Sprintf("P%dD", days)
+	pcs, _ := rec.doc["passwordCredentials"].([]any)
+	rec.doc["passwordCredentials"] = append(pcs, cred)
+	rec.setDoc(rec.doc)
+	rec.secrets[cred["keyId"].(string)] = secretRecord{hash: hashSecret(secret), createdAt: s.now()}
+	out := cloneJSON(cred).(map[string]any)
+	out["secretText"] = secret
+	out["@odata.context"] = s.baseURL(r) + "/v1.0/$metadata#microsoft.graph.passwordCredential"
+	writeJSON(w, http.StatusOK, out)
 }
 
 // Graph: learn.microsoft.com/graph/api/application-removepassword — 204.
@@ -380,9 +417,11 @@ func (s *Server) removePassword(w http.ResponseWriter, r *http.Request, by, iden
 	if !ok {
 		return
 	}
-	if e := checkProps(body, "application.removePassword", set("keyId")); e != nil {
-		s.writeGErr(w, r, e)
-		return
+	for k := range body {
+		if k != "keyId" && !strings.Contains(k, "@") {
+			s.writeGErr(w, r, badRequest("The parameter '%s' in the request payload is not a valid parameter for the operation 'removePassword'.", k))
+			return
+		}
 	}
 	var keyID string
 	raw, present := body["keyId"]
@@ -405,10 +444,12 @@ func (s *Server) removePassword(w http.ResponseWriter, r *http.Request, by, iden
 		s.writeGErr(w, r, e)
 		return
 	}
-	for i, pc := range rec.app.PasswordCredentials {
-		if strings.EqualFold(pc.KeyID, keyID) {
-			rec.app.PasswordCredentials = append(rec.app.PasswordCredentials[:i], rec.app.PasswordCredentials[i+1:]...)
-			delete(rec.secrets, pc.KeyID)
+	pcs, _ := rec.doc["passwordCredentials"].([]any)
+	for i, pc := range pcs {
+		if m, _ := pc.(map[string]any); m != nil && strings.EqualFold(fmt.Sprint(m["keyId"]), keyID) {
+			rec.doc["passwordCredentials"] = append(pcs[:i:i], pcs[i+1:]...)
+			delete(rec.secrets, fmt.Sprint(m["keyId"]))
+			rec.setDoc(rec.doc)
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
@@ -417,3 +458,6 @@ func (s *Server) removePassword(w http.ResponseWriter, r *http.Request, by, iden
 	// (quoted by SDK users, e.g. hashicorp/vault-plugin-secrets-azure).
 	s.writeGErr(w, r, badRequest("No password credential found with keyId %s.", keyID))
 }
+
+// formatGraphTime renders a time as Graph does (UTC, up to 7 fractional digits).
+func formatGraphTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.9999999Z") }

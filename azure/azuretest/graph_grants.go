@@ -7,10 +7,6 @@ import (
 
 var grantFilter = filterSpec{"clientId": "eq", "resourceId": "eq", "consentType": "eq", "principalId": "eq", "id": "eq"}
 
-var grantSelectable = keysOf(OAuth2PermissionGrant{})
-
-var grantProps = set("clientId", "consentType", "principalId", "resourceId", "scope", "startTime", "expiryTime")
-
 // graphGrants routes /v1.0/oauth2PermissionGrants[...].
 // Graph: learn.microsoft.com/graph/api/resources/oauth2permissiongrant (methods).
 func (s *Server) graphGrants(w http.ResponseWriter, r *http.Request, key string, rest []string) {
@@ -44,7 +40,7 @@ func (s *Server) graphGrants(w http.ResponseWriter, r *http.Request, key string,
 	}
 	switch r.Method {
 	case http.MethodGet:
-		s.writeEntity(w, http.StatusOK, "oauth2PermissionGrants", entityJSON(s.grants[idx]))
+		s.writeEntity(w, r, http.StatusOK, "oauth2PermissionGrants", toJSONMap(s.grants[idx]))
 	case http.MethodDelete:
 		s.grants = append(s.grants[:idx], s.grants[idx+1:]...)
 		w.WriteHeader(http.StatusNoContent)
@@ -54,13 +50,14 @@ func (s *Server) graphGrants(w http.ResponseWriter, r *http.Request, key string,
 		if !ok {
 			return
 		}
-		if e := checkProps(body, "oAuth2PermissionGrant", set("scope")); e != nil {
+		given, e := buildDoc(map[string]any{}, body, "oAuth2PermissionGrant", set("id", "clientId", "consentType", "principalId", "resourceId"))
+		if e != nil {
 			s.writeGErr(w, r, e)
 			return
 		}
-		if v, ok := body["scope"]; ok {
-			var sc string
-			if e := decodeValue(v, "scope", "Edm.String", &sc); e != nil {
+		if v, ok := given["scope"]; ok {
+			sc, _ := v.(string)
+			if e := s.checkGrantScopeLocked(s.grants[idx].ResourceID, sc); e != nil {
 				s.writeGErr(w, r, e)
 				return
 			}
@@ -77,14 +74,14 @@ func (s *Server) listGrants(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sel, ok := parseSelect(w, r, "oAuth2PermissionGrant", grantSelectable)
+	sel, ok := parseSelect(w, r, "oAuth2PermissionGrant")
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	var items []map[string]any
 	for _, g := range s.grants {
-		m := entityJSON(g)
+		m := toJSONMap(g)
 		if matchFilter(m, conds) {
 			items = append(items, applySelect(m, sel))
 		}
@@ -101,36 +98,21 @@ func (s *Server) createGrant(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if e := checkProps(body, "oAuth2PermissionGrant", grantProps); e != nil {
+	doc, e := buildDoc(map[string]any{}, body, "oAuth2PermissionGrant", set("id"))
+	if e != nil {
 		s.writeGErr(w, r, e)
 		return
 	}
 	var g OAuth2PermissionGrant
-	strField := func(k string, dst *string, required bool) bool {
-		v, ok := body[k]
-		if !ok || isNull(v) {
-			if required {
-				s.writeGErr(w, r, badRequest("A value is required for property '%s' of resource 'OAuth2PermissionGrant'.", k))
-				return false
-			}
-			return true
+	fromJSONMap(doc, &g)
+	for _, k := range []string{"clientId", "resourceId", "consentType"} {
+		if v, _ := doc[k].(string); v == "" {
+			s.writeGErr(w, r, badRequest("A value is required for property '%s' of resource 'OAuth2PermissionGrant'.", k))
+			return
 		}
-		if e := decodeValue(v, k, "Edm.String", dst); e != nil {
-			s.writeGErr(w, r, e)
-			return false
-		}
-		return true
 	}
-	if !strField("clientId", &g.ClientID, true) || !strField("resourceId", &g.ResourceID, true) ||
-		!strField("consentType", &g.ConsentType, true) || !strField("scope", &g.Scope, false) {
-		return
-	}
-	var principal string
-	if !strField("principalId", &principal, false) {
-		return
-	}
-	if principal != "" {
-		g.PrincipalID = &principal
+	if g.PrincipalID != nil && *g.PrincipalID == "" {
+		g.PrincipalID = nil
 	}
 	for _, k := range []struct{ name, v string }{{"clientId", g.ClientID}, {"resourceId", g.ResourceID}} {
 		if !isGUID(k.v) {
@@ -165,6 +147,10 @@ func (s *Server) createGrant(w http.ResponseWriter, r *http.Request) {
 		s.writeGErr(w, r, notFound(*g.PrincipalID))
 		return
 	}
+	if e := s.checkGrantScopeLocked(g.ResourceID, g.Scope); e != nil {
+		s.writeGErr(w, r, e)
+		return
+	}
 	for _, x := range s.grants {
 		if strings.EqualFold(x.ClientID, g.ClientID) && strings.EqualFold(x.ResourceID, g.ResourceID) &&
 			x.ConsentType == g.ConsentType && ptrEq(x.PrincipalID, g.PrincipalID) {
@@ -176,7 +162,32 @@ func (s *Server) createGrant(w http.ResponseWriter, r *http.Request) {
 	g.ClientID, g.ResourceID = strings.ToLower(g.ClientID), strings.ToLower(g.ResourceID)
 	g.ID = randomString(43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 	s.grants = append(s.grants, &g)
-	s.writeEntity(w, http.StatusCreated, "oauth2PermissionGrants", entityJSON(&g))
+	s.writeEntity(w, r, http.StatusCreated, "oauth2PermissionGrants", toJSONMap(&g))
+}
+
+// checkGrantScopeLocked accepts a grant's scope only if each space-separated
+// value is an enabled delegated permission the resource service principal
+// publishes, matched exactly (a typo or a wrong case fails).
+// Graph: oAuth2PermissionGrant resource, scope: "Each claim value should
+// match the value field of one of the delegated permissions defined by the
+// API, listed in the oauth2PermissionScopes property of the resource service
+// principal." Graph's exact answer is not documented; the message follows
+// its validation errors (microsoftgraph/microsoft-graph-docs-contrib#4750).
+func (s *Server) checkGrantScopeLocked(resourceID, scope string) *gerr {
+	res := s.spByIDLocked(resourceID)
+	if res == nil {
+		return notFound(resourceID)
+	}
+	for _, v := range strings.Fields(scope) {
+		ok := false
+		for _, sc := range res.sp.OAuth2PermissionScopes {
+			ok = ok || (sc.Value == v && sc.IsEnabled)
+		}
+		if !ok {
+			return badRequest("Invalid value specified for property 'scope' of resource 'OAuth2PermissionGrant'. '%s' is not a delegated permission of the resource service principal %s.", v, res.sp.ID)
+		}
+	}
+	return nil
 }
 
 func ptrEq(a, b *string) bool {

@@ -15,7 +15,7 @@ func (s *Server) graphOrganization(w http.ResponseWriter, r *http.Request, rest 
 	org := map[string]any{
 		"id": s.TenantID, "displayName": s.orgName, "tenantType": "AAD", "countryLetterCode": "US",
 		"verifiedDomains": []map[string]any{{
-			"name": "contoso.example", "isDefault": true, "isInitial": true, "type": "Managed",
+			"name": s.domain, "isDefault": true, "isInitial": true, "type": "Managed",
 			"capabilities": "Email, OfficeCommunicationsOnline",
 		}},
 	}
@@ -23,7 +23,7 @@ func (s *Server) graphOrganization(w http.ResponseWriter, r *http.Request, rest 
 	case len(rest) == 0:
 		s.writeCollection(w, r, "organization", []map[string]any{org})
 	case len(rest) == 1 && strings.EqualFold(rest[0], s.TenantID):
-		s.writeEntity(w, http.StatusOK, "organization", org)
+		s.writeEntity(w, r, http.StatusOK, "organization", org)
 	default:
 		s.writeGErr(w, r, notFound(strings.Join(rest, "/")))
 	}
@@ -44,7 +44,7 @@ func (s *Server) graphMe(w http.ResponseWriter, r *http.Request, ti tokenInfo, r
 		return
 	}
 	given, _, _ := strings.Cut(s.user.name, " ")
-	s.writeEntity(w, http.StatusOK, "users", map[string]any{
+	s.writeEntity(w, r, http.StatusOK, "users", map[string]any{
 		"id": s.user.oid, "displayName": s.user.name, "userPrincipalName": s.user.upn, "mail": s.user.upn,
 		"givenName": given, "businessPhones": []string{},
 	})

@@ -4,24 +4,21 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
-var spFilter = filterSpec{"appId": "eq", "id": "eq", "displayName": "eq,startswith", "tags": "any", "servicePrincipalNames": "any"}
+var spFilter = filterSpec{"appId": "eq", "id": "eq", "displayName": "eq,startswith", "tags": "any", "servicePrincipalNames": "any",
+	"accountEnabled": "eq", "servicePrincipalType": "eq"}
 
-var spSelectable = keysOf(ServicePrincipal{}, "appRoleAssignmentRequired", "homepage", "loginUrl", "description", "notes", "replyUrls")
-
-var (
-	spModeled = set("appId", "tags", "accountEnabled")
-	spIgnored = set("appRoleAssignmentRequired", "description", "disabledByMicrosoftStatus", "homepage", "loginUrl",
-		"logoutUrl", "notes", "notificationEmailAddresses", "preferredSingleSignOnMode", "preferredTokenSigningKeyThumbprint",
-		"replyUrls", "samlSingleSignOnSettings", "servicePrincipalNames", "keyCredentials", "passwordCredentials", "displayName")
-)
-
-// graphServicePrincipals routes /v1.0/servicePrincipals[...].
+// graphServicePrincipals routes /v1.0/servicePrincipals[...]; segs are canonical.
 // Graph: learn.microsoft.com/graph/api/resources/serviceprincipal (methods).
 func (s *Server) graphServicePrincipals(w http.ResponseWriter, r *http.Request, key string, rest []string) {
 	by, ident, rest, ok := collectionRoute(w, r, "servicePrincipals", key, rest, s.listSPs, s.createSP)
 	if !ok {
+		return
+	}
+	if len(rest) > 0 && rest[0] == "owners" {
+		s.owners(w, r, "servicePrincipals", by, ident, rest[1:])
 		return
 	}
 	if len(rest) > 0 {
@@ -30,27 +27,31 @@ func (s *Server) graphServicePrincipals(w http.ResponseWriter, r *http.Request, 
 	}
 	switch r.Method {
 	case http.MethodGet:
-		sel, ok := parseSelect(w, r, "servicePrincipal", spSelectable)
+		sel, ok := parseSelect(w, r, "servicePrincipal")
 		if !ok {
 			return
 		}
 		s.mu.Lock()
-		sp, e := s.spLocked(by, ident)
+		rec, e := s.spLocked(by, ident)
 		var m map[string]any
 		if e == nil {
-			m = applySelect(entityJSON(sp), sel)
+			m = applySelect(cloneJSON(rec.doc).(map[string]any), sel)
 		}
 		s.mu.Unlock()
 		if e != nil {
 			s.writeGErr(w, r, e)
 			return
 		}
-		s.writeEntity(w, http.StatusOK, "servicePrincipals", m)
+		s.writeEntity(w, r, http.StatusOK, "servicePrincipals", m)
+	case http.MethodPatch:
+		s.patchSP(w, r, by, ident)
 	case http.MethodDelete:
+		// Graph: learn.microsoft.com/graph/api/serviceprincipal-delete — 204; the
+		// service principal goes to deleted items (directory-deleteditems-list).
 		s.mu.Lock()
-		sp, e := s.spLocked(by, ident)
+		rec, e := s.spLocked(by, ident)
 		if e == nil {
-			s.removeSPLocked(sp.ID)
+			s.softDeleteSPLocked(rec, s.now())
 		}
 		s.mu.Unlock()
 		if e != nil {
@@ -63,49 +64,54 @@ func (s *Server) graphServicePrincipals(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
-func (s *Server) spLocked(by, ident string) (*ServicePrincipal, *gerr) {
+// spLocked finds an active service principal by object id or appId. Caller holds s.mu.
+func (s *Server) spLocked(by, ident string) (*spRecord, *gerr) {
 	if !isGUID(ident) {
 		return nil, badRequest("Invalid object identifier '%s'.", ident)
 	}
-	for _, sp := range s.sps {
-		if (by == "id" && strings.EqualFold(sp.ID, ident)) || (by == "appId" && strings.EqualFold(sp.AppID, ident)) {
-			return sp, nil
+	for _, rec := range s.sps {
+		if !rec.deleted() && ((by == "id" && strings.EqualFold(rec.sp.ID, ident)) || (by == "appId" && strings.EqualFold(rec.sp.AppID, ident))) {
+			return rec, nil
 		}
 	}
 	return nil, notFound(ident)
 }
 
-func (s *Server) spByAppIDLocked(appID string) *ServicePrincipal {
-	for _, sp := range s.sps {
-		if strings.EqualFold(sp.AppID, appID) {
-			return sp
+// spByAppIDLocked finds the active service principal of an appId.
+func (s *Server) spByAppIDLocked(appID string) *spRecord {
+	for _, rec := range s.sps {
+		if !rec.deleted() && strings.EqualFold(rec.sp.AppID, appID) {
+			return rec
 		}
 	}
 	return nil
 }
 
-func (s *Server) spByIDLocked(id string) *ServicePrincipal {
-	for _, sp := range s.sps {
-		if strings.EqualFold(sp.ID, id) {
-			return sp
+// spByIDLocked finds an active service principal by object id.
+func (s *Server) spByIDLocked(id string) *spRecord {
+	for _, rec := range s.sps {
+		if !rec.deleted() && strings.EqualFold(rec.sp.ID, id) {
+			return rec
 		}
 	}
 	return nil
 }
 
-// removeSPLocked deletes a service principal and the grants it is the client of.
-func (s *Server) removeSPLocked(id string) {
-	for i, sp := range s.sps {
-		if sp.ID == id {
-			s.sps = append(s.sps[:i], s.sps[i+1:]...)
-			break
-		}
-	}
+// softDeleteSPLocked moves a service principal to deleted items; its grants
+// are kept with it and come back if it is restored ("you recover the service
+// principal's previous configurations":
+// learn.microsoft.com/entra/identity/enterprise-apps/restore-application).
+func (s *Server) softDeleteSPLocked(rec *spRecord, now time.Time) {
+	rec.deletedAt = now
+	rec.doc["deletedDateTime"] = formatGraphTime(now)
+	rec.setDoc(rec.doc)
 	kept := s.grants[:0]
 	for _, g := range s.grants {
-		if g.ClientID != id && g.ResourceID != id {
-			kept = append(kept, g)
+		if strings.EqualFold(g.ClientID, rec.sp.ID) || strings.EqualFold(g.ResourceID, rec.sp.ID) {
+			rec.parked = append(rec.parked, g)
+			continue
 		}
+		kept = append(kept, g)
 	}
 	s.grants = kept
 }
@@ -115,16 +121,15 @@ func (s *Server) listSPs(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sel, ok := parseSelect(w, r, "servicePrincipal", spSelectable)
+	sel, ok := parseSelect(w, r, "servicePrincipal")
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	var items []map[string]any
-	for _, sp := range s.sps {
-		m := entityJSON(sp)
-		if matchFilter(m, conds) {
-			items = append(items, applySelect(m, sel))
+	for _, rec := range s.sps {
+		if !rec.deleted() && matchFilter(rec.doc, conds) {
+			items = append(items, applySelect(cloneJSON(rec.doc).(map[string]any), sel))
 		}
 	}
 	s.mu.Unlock()
@@ -137,46 +142,29 @@ func (s *Server) createSP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if e := checkProps(body, "servicePrincipal", spModeled, spIgnored); e != nil {
+	ro := map[string]bool{}
+	for k := range spReadOnly {
+		ro[k] = true
+	}
+	doc, e := buildDoc(newSPDoc(), body, "servicePrincipal", ro)
+	if e != nil {
 		s.writeGErr(w, r, e)
 		return
 	}
-	var appID string
-	raw, present := body["appId"]
-	if !present || isNull(raw) {
+	appID, _ := doc["appId"].(string)
+	if appID == "" {
 		s.writeGErr(w, r, badRequest("A value is required for property 'appId' of resource 'ServicePrincipal'."))
 		return
 	}
-	if e := decodeValue(raw, "appId", "Edm.String", &appID); e != nil {
-		s.writeGErr(w, r, e)
-		return
-	}
-	tags := []string{}
-	if v, ok := body["tags"]; ok {
-		t, e := decodeStrings(v, "tags")
-		if e != nil {
-			s.writeGErr(w, r, e)
-			return
-		}
-		tags = t
-	}
-	enabled := true
-	if v, ok := body["accountEnabled"]; ok {
-		var b *bool
-		if e := decodeValue(v, "accountEnabled", "Edm.Boolean", &b); e != nil {
-			s.writeGErr(w, r, e)
-			return
-		}
-		if b != nil {
-			enabled = *b
-		}
+	if _, given := body["accountEnabled"]; !given {
+		doc["accountEnabled"] = true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if existing := s.spByAppIDLocked(appID); existing != nil {
 		// Graph: one service principal per app and tenant → 409 Request_MultipleObjectsWithSameKeyValue.
 		s.writeGErr(w, r, &gerr{status: http.StatusConflict, code: "Request_MultipleObjectsWithSameKeyValue", msg: fmt.Sprintf(
-			"The service principal cannot be created, updated, or restored because the service principal name %s is already in use.", existing.AppID)})
+			"The service principal cannot be created, updated, or restored because the service principal name %s is already in use.", existing.sp.AppID)})
 		return
 	}
 	rec := s.appByAppIDLocked(appID, false)
@@ -188,15 +176,56 @@ func (s *Server) createSP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := rec.app
-	scopes := append([]PermissionScope{}, a.API.OAuth2PermissionScopes...)
-	sp := &ServicePrincipal{
-		ID: newGUID(), AppID: a.AppID, DisplayName: a.DisplayName, AppDisplayName: a.DisplayName,
-		AppOwnerOrganizationID: s.TenantID, ServicePrincipalType: "Application", AccountEnabled: enabled,
-		SignInAudience: a.SignInAudience, ServicePrincipalNames: []string{a.AppID}, Tags: tags,
-		OAuth2PermissionScopes: scopes, AppRoles: []AppRole{},
+	doc["id"], doc["appId"] = newGUID(), a.AppID
+	doc["appDisplayName"], doc["appOwnerOrganizationId"] = a.DisplayName, s.TenantID
+	doc["servicePrincipalType"], doc["signInAudience"] = "Application", a.SignInAudience
+	if doc["displayName"] == nil {
+		doc["displayName"] = a.DisplayName
+	}
+	names := []any{a.AppID}
+	for _, u := range a.IdentifierURIs {
+		names = append(names, u) // Graph: servicePrincipalNames = appId + the app's identifierUris
+	}
+	doc["servicePrincipalNames"] = names
+	doc["oauth2PermissionScopes"] = cloneJSON(rec.doc["api"].(map[string]any)["oauth2PermissionScopes"])
+	doc["appRoles"] = cloneJSON(rec.doc["appRoles"])
+	sp := &spRecord{home: true}
+	sp.setDoc(doc)
+	if caller := callerID(r); caller != "" {
+		sp.owners = []string{caller}
 	}
 	s.sps = append(s.sps, sp)
-	s.writeEntity(w, http.StatusCreated, "servicePrincipals", entityJSON(sp))
+	s.writeEntity(w, r, http.StatusCreated, "servicePrincipals", cloneJSON(doc).(map[string]any))
+}
+
+// Graph: learn.microsoft.com/graph/api/serviceprincipal-update — 204.
+func (s *Server) patchSP(w http.ResponseWriter, r *http.Request, by, ident string) {
+	body, ok := readJSONObject(w, r)
+	if !ok {
+		return
+	}
+	ro := map[string]bool{"appId": true} // fixed at creation
+	for k := range spReadOnly {
+		ro[k] = true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, e := s.spLocked(by, ident)
+	if e != nil {
+		s.writeGErr(w, r, e)
+		return
+	}
+	doc, e := buildDoc(rec.doc, body, "servicePrincipal", ro)
+	if e != nil {
+		s.writeGErr(w, r, e)
+		return
+	}
+	if v, ok := doc["displayName"].(string); !ok || strings.TrimSpace(v) == "" {
+		s.writeGErr(w, r, badRequest("A value is required for property 'displayName' of resource 'ServicePrincipal'."))
+		return
+	}
+	rec.setDoc(doc)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // collectionRoute serves GET (list) and POST (create) on a collection itself,

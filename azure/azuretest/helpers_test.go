@@ -73,6 +73,12 @@ func (r resp) errMsg() string {
 // graph calls Graph; body may be nil, a string (sent raw) or any JSON value.
 func graph(t *testing.T, s *azuretest.Server, tok, method, path string, body any) resp {
 	t.Helper()
+	return graphH(t, s, tok, method, path, body, nil)
+}
+
+// graphH is graph with extra request headers.
+func graphH(t *testing.T, s *azuretest.Server, tok, method, path string, body any, h http.Header) resp {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -94,6 +100,9 @@ func graph(t *testing.T, s *azuretest.Server, tok, method, path string, body any
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range h {
+		req.Header[k] = v
 	}
 	res, err := s.Client().Do(req)
 	if err != nil {
@@ -146,4 +155,13 @@ func mustTime(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+func portOf(t *testing.T, raw string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Port()
 }

@@ -14,6 +14,8 @@ type config struct {
 	secretPropagation time.Duration
 	tokenLifetime     time.Duration
 	latency           time.Duration
+	hostnames         []string // extra DNS names in the TLS certificate
+	clock             func() time.Time
 }
 
 func defaultConfig() config {
@@ -50,3 +52,8 @@ func WithTokenLifetime(d time.Duration) Option { return func(c *config) { c.toke
 
 // WithLatency adds this delay to every response.
 func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
+
+// WithClock sets the tenant's clock: replication, secret propagation and
+// expiry, token lifetimes and the 30-day retention of deleted items follow
+// it. Tests move it forward instead of sleeping.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }

@@ -75,9 +75,10 @@ const delegatedScp = "Application.ReadWrite.All DelegatedPermissionGrant.ReadWri
 
 func (s *Server) seed() {
 	s.orgName = "Contoso"
+	s.domain = "contoso.example"
 	s.user = seededUser{oid: newGUID(), upn: s.cfg.userUPN, name: s.cfg.userName}
 
-	graph := &ServicePrincipal{
+	graph := ServicePrincipal{
 		ID: newGUID(), AppID: GraphAppID, DisplayName: "Microsoft Graph", AppDisplayName: "Microsoft Graph",
 		AppOwnerOrganizationID: "f8cdef31-a31e-4b4a-93e4-5f571e91255a", // Microsoft Services tenant
 		ServicePrincipalType:   "Application", AccountEnabled: true, SignInAudience: "AzureADMultipleOrgs",
@@ -97,7 +98,7 @@ func (s *Server) seed() {
 		})
 	}
 	s.graphSPID = graph.ID
-	s.sps = append(s.sps, graph)
+	s.sps = append(s.sps, seededSP(graph))
 
 	// The automation principal is a multi-tenant app owned elsewhere: only its
 	// service principal lives here, holding Graph app roles (admin-consented).
@@ -107,13 +108,35 @@ func (s *Server) seed() {
 		spID:   newGUID(),
 		roles:  []string{"Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All"},
 	}
-	s.sps = append(s.sps, &ServicePrincipal{
+	s.sps = append(s.sps, seededSP(ServicePrincipal{
 		ID: s.automation.spID, AppID: s.automation.appID, DisplayName: "msconnector automation",
 		AppDisplayName: "msconnector automation", AppOwnerOrganizationID: newGUID(),
 		ServicePrincipalType: "Application", AccountEnabled: true, SignInAudience: "AzureADMultipleOrgs",
 		ServicePrincipalNames: []string{s.automation.appID}, Tags: []string{},
 		OAuth2PermissionScopes: []PermissionScope{}, AppRoles: []AppRole{},
-	})
+	}))
+}
+
+// seededSP stores a service principal given as its typed view, every other
+// property at Graph's default.
+func seededSP(sp ServicePrincipal) *spRecord {
+	doc := newSPDoc()
+	for k, v := range toJSONMap(sp) {
+		doc[k] = v
+	}
+	for _, k := range []string{"oauth2PermissionScopes", "appRoles"} {
+		p, _ := propOf("servicePrincipal", k)
+		if arr, ok := doc[k].([]any); ok {
+			for i, e := range arr {
+				if m, ok := e.(map[string]any); ok {
+					arr[i] = normalizeObject(m, p.typ)
+				}
+			}
+		}
+	}
+	rec := &spRecord{}
+	rec.setDoc(doc)
+	return rec
 }
 
 // newClientSecret has the shape of an Entra client secret: 40 characters,
@@ -124,4 +147,10 @@ func newClientSecret() string {
 	return randomString(3, alpha) + "8Q~" + randomString(34, tail)
 }
 
-func (s *Server) now() time.Time { return time.Now().UTC() }
+// now is the emulated tenant's clock (WithClock; the real one by default).
+func (s *Server) now() time.Time {
+	if s.cfg.clock != nil {
+		return s.cfg.clock().UTC()
+	}
+	return time.Now().UTC()
+}

@@ -4,7 +4,6 @@
 package azuretest
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
@@ -27,16 +26,22 @@ type Server struct {
 	ca     *emulator.CA
 	client *http.Client
 
-	mu          sync.Mutex
-	cfg         config
-	lifetimeMax time.Duration
-	user        seededUser
-	automation  automationPrincipal
-	orgName     string
-	graphSPID   string
+	hosts map[string]bool // host[:port] forms that name this server (see baseURL)
 
-	apps   []*appRecord
-	sps    []*ServicePrincipal
+	mu             sync.Mutex
+	cfg            config
+	lifetimeMax    time.Duration        // tenant default app management policy (0 = disabled)
+	appPolicies    map[string]appPolicy // app object id → its app management policy
+	policiesDenied bool
+	pageSize       int
+	user           seededUser
+	automation     automationPrincipal
+	orgName        string
+	domain         string // the tenant's verified (initial) domain
+	graphSPID      string
+
+	apps   []*appRecord // active and in deleted items
+	sps    []*spRecord  // active and in deleted items
 	grants []*OAuth2PermissionGrant
 
 	tokens    map[string]*tokenInfo
@@ -44,11 +49,9 @@ type Server struct {
 	refreshes map[string]*refreshInfo
 	devices   []*deviceCode
 
-	faults    []*faultEntry
-	releaseCh chan struct{}
-	hanging   int // requests held by Hang faults now
-	closed    bool
-	requests  []Request
+	faults *emulator.Faults
+	log    emulator.Log
+	closed bool
 }
 
 type seededUser struct {
@@ -69,26 +72,42 @@ func NewServer(opts ...Option) *Server {
 	if cfg.tenantID == "" {
 		cfg.tenantID = newGUID()
 	}
-	ca, err := emulator.NewCA("azuretest")
+	ca, err := emulator.NewCA("azuretest", cfg.hostnames...)
 	if err != nil {
 		// Only a broken crypto/rand gets here; httptest panics the same way.
 		panic(err)
 	}
 	s := &Server{
-		TenantID:  strings.ToLower(cfg.tenantID),
-		ca:        ca,
-		cfg:       cfg,
-		tokens:    map[string]*tokenInfo{},
-		refreshes: map[string]*refreshInfo{},
-		releaseCh: make(chan struct{}),
+		TenantID:    strings.ToLower(cfg.tenantID),
+		ca:          ca,
+		cfg:         cfg,
+		tokens:      map[string]*tokenInfo{},
+		refreshes:   map[string]*refreshInfo{},
+		faults:      emulator.NewFaults(),
+		appPolicies: map[string]appPolicy{},
+		pageSize:    DefaultPageSize,
 	}
 	s.seed()
 
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	front := &emulator.Front{
+		Faults: s.faults, Log: &s.log, Next: http.HandlerFunc(s.route),
+		Latency: func() time.Duration {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return s.cfg.latency
+		},
+		Classify: func(r *http.Request) (string, bool) {
+			route, graph := routeKey(r.Method, r.URL.Path)
+			return route, graph && isWriteMethod(r.Method)
+		},
+		ErrorBody: s.faultError,
+	}
+	s.srv = httptest.NewUnstartedServer(front)
 	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Server}, MinVersion: tls.VersionTLS12}
 	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake noise from clients that do not trust us
 	s.srv.StartTLS()
 	s.URL = s.srv.URL
+	s.hosts = hostForms(s.URL, cfg.hostnames)
 	s.client = &http.Client{Transport: &http.Transport{
 		TLSClientConfig:     &tls.Config{RootCAs: ca.Pool, MinVersion: tls.VersionTLS12},
 		Proxy:               nil,
@@ -106,8 +125,8 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
-	close(s.releaseCh)
 	s.mu.Unlock()
+	s.faults.Close()
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 	if t, ok := s.client.Transport.(*http.Transport); ok {
@@ -126,6 +145,17 @@ func (s *Server) CertPool() *x509.CertPool { return s.ca.Pool.Clone() }
 
 // GraphScope is the scope for a Graph token from this emulator.
 func (s *Server) GraphScope() string { return s.URL + "/.default" }
+
+// ARMScope is the scope for an Azure Resource Manager token (what az login asks for).
+func (s *Server) ARMScope() string { return "https://management.core.windows.net//.default" }
+
+// User returns the seeded user's object id and user principal name (the
+// admin who approves device codes; an owner candidate).
+func (s *Server) User() (objectID, upn string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.user.oid, s.user.upn
+}
 
 // AutomationCredentials returns the automation service principal's client ID and secret.
 func (s *Server) AutomationCredentials() (clientID, clientSecret string) {
@@ -146,13 +176,6 @@ func (s *Server) SetSecretPropagationDelay(d time.Duration) {
 	s.cfg.secretPropagation = d
 }
 
-// SetSecretLifetimePolicy caps secret lifetime (0 = no policy).
-func (s *Server) SetSecretLifetimePolicy(max time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.lifetimeMax = max
-}
-
 // ExpireAllTokens makes every access token issued so far invalid for Graph.
 func (s *Server) ExpireAllTokens() {
 	s.mu.Lock()
@@ -160,69 +183,13 @@ func (s *Server) ExpireAllTokens() {
 	s.tokenGen++
 }
 
-type reqStateKey struct{}
-
-// reqState carries per-request facts the log needs from deep inside handlers.
-type reqState struct {
-	mu      sync.Mutex
-	faulted bool
-}
-
-func markFaulted(ctx context.Context) {
-	if rs, ok := ctx.Value(reqStateKey{}).(*reqState); ok {
-		rs.mu.Lock()
-		rs.faulted = true
-		rs.mu.Unlock()
-	}
-}
-
-// serveHTTP is the front door: latency, faults, request log, then routing.
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	route, isGraph := routeKey(r.Method, r.URL.Path)
-	rs := &reqState{}
-	r = r.WithContext(context.WithValue(r.Context(), reqStateKey{}, rs))
-	rec := &emulator.StatusRecorder{ResponseWriter: w}
-	var logOnce sync.Once
-	logNow := func() {
-		logOnce.Do(func() {
-			rs.mu.Lock()
-			faulted := rs.faulted
-			rs.mu.Unlock()
-			s.logRequest(Request{
-				Method: r.Method, Path: r.URL.Path, Route: route, Query: r.URL.RawQuery,
-				Status: rec.Status, Write: isGraph && isWriteMethod(r.Method), Faulted: faulted, Time: start,
-			})
-		})
-	}
-	defer logNow()
-
-	s.mu.Lock()
-	latency := s.cfg.latency
-	s.mu.Unlock()
-	if latency > 0 {
-		t := time.NewTimer(latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-
-	if f, ok := s.takeFault(route); ok {
-		markFaulted(r.Context())
-		s.runFault(w, rec, r, f, isGraph, logNow)
-		return
-	}
-	s.route(rec, r)
-}
-
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case p == "/v1.0" || strings.HasPrefix(p, "/v1.0/"):
 		s.serveGraph(w, r)
+	case isARMPath(p):
+		s.serveARM(w, r)
 	default:
 		s.serveEntra(w, r)
 	}

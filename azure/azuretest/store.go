@@ -1,12 +1,14 @@
 package azuretest
 
 import (
-	"encoding/json"
+	"strings"
 	"time"
 )
 
-// The exported resource types use Graph v1.0's JSON names so tests can
-// compare them with what went over the wire.
+// The exported resource types are typed views of the stored documents, with
+// Graph v1.0's JSON names, so tests can compare them with what went over the
+// wire. The stored document (every property of the Graph type) is what Graph
+// returns; GetApplicationJSON shows all of it.
 // Graph: learn.microsoft.com/graph/api/resources/application
 
 // Application is a Graph application object (an app registration).
@@ -23,6 +25,11 @@ type Application struct {
 	PasswordCredentials    []PasswordCredential     `json:"passwordCredentials"`
 	Tags                   []string                 `json:"tags"`
 	Notes                  *string                  `json:"notes"`
+	IdentifierURIs         []string                 `json:"identifierUris"`
+	Spa                    *RedirectURIs            `json:"spa"`
+	PublicClient           *RedirectURIs            `json:"publicClient"`
+	IsFallbackPublicClient *bool                    `json:"isFallbackPublicClient"`
+	PublisherDomain        string                   `json:"publisherDomain,omitempty"` // read-only, set by Graph
 }
 
 // WebApplication is the application's "Web" platform.
@@ -31,6 +38,18 @@ type WebApplication struct {
 	LogoutURL             *string                `json:"logoutUrl"`
 	RedirectURIs          []string               `json:"redirectUris"`
 	ImplicitGrantSettings *ImplicitGrantSettings `json:"implicitGrantSettings"`
+	RedirectURISettings   []RedirectURISetting   `json:"redirectUriSettings"`
+}
+
+// RedirectURISetting is one entry of web.redirectUriSettings.
+type RedirectURISetting struct {
+	URI   *string `json:"uri"`
+	Index *int    `json:"index"`
+}
+
+// RedirectURIs is the spa and publicClient platforms: only redirect URIs.
+type RedirectURIs struct {
+	RedirectURIs []string `json:"redirectUris"`
 }
 
 // ImplicitGrantSettings holds the two implicit-grant switches of the Web platform.
@@ -43,6 +62,15 @@ type ImplicitGrantSettings struct {
 type APIApplication struct {
 	RequestedAccessTokenVersion *int              `json:"requestedAccessTokenVersion"`
 	OAuth2PermissionScopes      []PermissionScope `json:"oauth2PermissionScopes"`
+	AcceptMappedClaims          *bool             `json:"acceptMappedClaims"`
+	KnownClientApplications     []string          `json:"knownClientApplications"`
+	PreAuthorizedApplications   []PreAuthorized   `json:"preAuthorizedApplications"`
+}
+
+// PreAuthorized is one api.preAuthorizedApplications entry.
+type PreAuthorized struct {
+	AppID                  string   `json:"appId"`
+	DelegatedPermissionIDs []string `json:"delegatedPermissionIds"`
 }
 
 // RequiredResourceAccess is one resource's entry in "API permissions".
@@ -58,7 +86,8 @@ type ResourceAccess struct {
 }
 
 // PasswordCredential is a client secret's metadata. SecretText is only ever
-// set in the addPassword response; stored copies keep it nil.
+// set in the addPassword response (and, for SeedApplication, on input);
+// stored copies keep it nil. A null displayName reads as "".
 type PasswordCredential struct {
 	CustomKeyIdentifier *string   `json:"customKeyIdentifier"`
 	DisplayName         string    `json:"displayName"`
@@ -83,6 +112,7 @@ type ServicePrincipal struct {
 	Tags                   []string          `json:"tags"`
 	OAuth2PermissionScopes []PermissionScope `json:"oauth2PermissionScopes"`
 	AppRoles               []AppRole         `json:"appRoles"`
+	Notes                  *string           `json:"notes"`
 }
 
 // PermissionScope is a delegated permission a resource exposes.
@@ -116,39 +146,50 @@ type OAuth2PermissionGrant struct {
 	Scope       string  `json:"scope"`
 }
 
-// appRecord is the stored application plus what Graph never shows.
+// appRecord is a stored application, active or in deleted items, plus what
+// Graph never shows.
 type appRecord struct {
-	app       Application
+	doc       map[string]any          // the whole microsoft.graph.application; passwordCredentials without secretText
+	app       Application             // typed view of doc (setDoc keeps it current)
 	visibleAt time.Time               // replication: invisible to reads until then
-	secrets   map[string]secretRecord // keyId → secret
+	secrets   map[string]secretRecord // keyId → secret hash
+	owners    []string                // object ids of owners (users, service principals)
+	deletedAt time.Time               // zero while active; set while in deleted items
 }
+
+func (rec *appRecord) setDoc(d map[string]any) {
+	rec.doc = d
+	rec.app = Application{}
+	fromJSONMap(d, &rec.app)
+	normalizeApp(&rec.app)
+}
+
+func (rec *appRecord) deleted() bool { return !rec.deletedAt.IsZero() }
+
+// spRecord is a stored service principal, active or in deleted items.
+type spRecord struct {
+	doc       map[string]any
+	sp        ServicePrincipal
+	owners    []string
+	deletedAt time.Time
+	parked    []*OAuth2PermissionGrant // its grants while it is in deleted items
+	home      bool                     // its application is registered in this tenant
+}
+
+func (rec *spRecord) setDoc(d map[string]any) {
+	rec.doc = d
+	rec.sp = ServicePrincipal{}
+	fromJSONMap(d, &rec.sp)
+	if rec.sp.OAuth2PermissionScopes == nil {
+		rec.sp.OAuth2PermissionScopes = []PermissionScope{}
+	}
+}
+
+func (rec *spRecord) deleted() bool { return !rec.deletedAt.IsZero() }
 
 type secretRecord struct {
-	text      string
+	hash      string // hashSecret of the secret text: Entra never shows a secret again
 	createdAt time.Time
-}
-
-func cloneApp(a Application) Application {
-	var out Application
-	b, err := json.Marshal(a)
-	if err == nil && json.Unmarshal(b, &out) == nil {
-		// JSON round trip drops nothing we model and yields a deep copy.
-		out.CreatedDateTime = a.CreatedDateTime
-		for i := range out.PasswordCredentials {
-			out.PasswordCredentials[i].SecretText = nil
-		}
-		return out
-	}
-	return a
-}
-
-func cloneSP(sp ServicePrincipal) ServicePrincipal {
-	var out ServicePrincipal
-	b, err := json.Marshal(sp)
-	if err == nil && json.Unmarshal(b, &out) == nil {
-		return out
-	}
-	return sp
 }
 
 func cloneGrant(g OAuth2PermissionGrant) OAuth2PermissionGrant {
@@ -160,7 +201,18 @@ func cloneGrant(g OAuth2PermissionGrant) OAuth2PermissionGrant {
 	return out
 }
 
-// normalizeApp fills the collections Graph never returns as null.
+// cloneApp deep-copies a typed view; password credentials lose secretText.
+func cloneApp(a Application) Application {
+	var out Application
+	fromJSONMap(toJSONMap(a), &out)
+	out.CreatedDateTime = a.CreatedDateTime
+	for i := range out.PasswordCredentials {
+		out.PasswordCredentials[i].SecretText = nil
+	}
+	return out
+}
+
+// normalizeApp fills the collections Graph never returns as null in the typed view.
 func normalizeApp(a *Application) {
 	if a.Web == nil {
 		a.Web = &WebApplication{}
@@ -171,11 +223,28 @@ func normalizeApp(a *Application) {
 	if a.Web.ImplicitGrantSettings == nil {
 		a.Web.ImplicitGrantSettings = &ImplicitGrantSettings{}
 	}
+	if a.Web.RedirectURISettings == nil {
+		a.Web.RedirectURISettings = []RedirectURISetting{}
+	}
 	if a.API == nil {
 		a.API = &APIApplication{}
 	}
 	if a.API.OAuth2PermissionScopes == nil {
 		a.API.OAuth2PermissionScopes = []PermissionScope{}
+	}
+	if a.API.KnownClientApplications == nil {
+		a.API.KnownClientApplications = []string{}
+	}
+	if a.API.PreAuthorizedApplications == nil {
+		a.API.PreAuthorizedApplications = []PreAuthorized{}
+	}
+	for _, rs := range []**RedirectURIs{&a.Spa, &a.PublicClient} {
+		if *rs == nil {
+			*rs = &RedirectURIs{}
+		}
+		if (*rs).RedirectURIs == nil {
+			(*rs).RedirectURIs = []string{}
+		}
 	}
 	if a.RequiredResourceAccess == nil {
 		a.RequiredResourceAccess = []RequiredResourceAccess{}
@@ -191,4 +260,54 @@ func normalizeApp(a *Application) {
 	if a.Tags == nil {
 		a.Tags = []string{}
 	}
+	if a.IdentifierURIs == nil {
+		a.IdentifierURIs = []string{}
+	}
 }
+
+// newAppDoc is a fresh application as Graph creates it: every property, the
+// complex ones Graph always returns as objects (web, api, info, spa,
+// publicClient, parentalControlSettings, verifiedPublisher) already objects.
+// Graph: the 201 response sample of learn.microsoft.com/graph/api/application-post-applications.
+func newAppDoc() map[string]any {
+	d := normalizeObject(map[string]any{}, "application")
+	for _, k := range []string{"api", "info", "spa", "publicClient", "verifiedPublisher"} {
+		p, _ := propOf("application", k)
+		d[k] = normalizeObject(map[string]any{}, p.typ)
+	}
+	d["web"] = normalizeObject(map[string]any{
+		"implicitGrantSettings": normalizeObject(map[string]any{"enableAccessTokenIssuance": false, "enableIdTokenIssuance": false}, "implicitGrantSettings"),
+	}, "webApplication")
+	d["parentalControlSettings"] = normalizeObject(map[string]any{"legalAgeGroupRule": "Allow"}, "parentalControlSettings")
+	return d
+}
+
+// newSPDoc is a fresh service principal with every property.
+func newSPDoc() map[string]any {
+	d := normalizeObject(map[string]any{}, "servicePrincipal")
+	d["info"] = normalizeObject(map[string]any{}, "informationalUrl")
+	d["verifiedPublisher"] = normalizeObject(map[string]any{}, "verifiedPublisher")
+	return d
+}
+
+// appReadOnly are the application properties only Graph sets.
+// Graph: application resource ("Read-only"); uniqueName is set through the
+// upsert URL (application-upsert), passwordCredentials through addPassword.
+var appReadOnly = set("id", "appId", "createdDateTime", "deletedDateTime", "publisherDomain", "uniqueName",
+	"applicationTemplateId", "certification", "createdByAppId", "disabledByMicrosoftStatus", "verifiedPublisher", "isDisabled")
+
+// spReadOnly are the servicePrincipal properties only Graph sets.
+// Graph: servicePrincipal resource ("Read-only"); appId only on create.
+var spReadOnly = set("id", "deletedDateTime", "appDisplayName", "appDescription", "appOwnerOrganizationId",
+	"applicationTemplateId", "createdByAppId", "disabledByMicrosoftStatus", "servicePrincipalType", "signInAudience",
+	"verifiedPublisher", "isDisabled", "resourceSpecificApplicationPermissions")
+
+func set(xs ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+func lowerGUID(s string) string { return strings.ToLower(s) }

@@ -1,7 +1,9 @@
 package azuretest
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"time"
@@ -19,15 +21,48 @@ type tokenInfo struct {
 	kind     tokenKind
 	appID    string
 	oid      string
-	audience string
+	resource string // resGraph or resARM: which API accepts it
+	aud      string // the aud claim: the resource as the client named it
 	expires  time.Time
 	gen      int
 	roles    []string
 }
 
 type refreshInfo struct {
-	clientID string
-	scopes   []string
+	ClientID string   `json:"clientId"`
+	Scopes   []string `json:"scopes"`
+}
+
+// hashSecret is what the emulator keeps of a secret it only has to verify
+// (client secrets, tokens): Entra never shows a secret again after creation.
+func hashSecret(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// audience is a v1 token's aud: the resource without a trailing slash for
+// Graph (https://graph.microsoft.com), as given otherwise.
+// Entra: learn.microsoft.com/entra/identity-platform/access-token-claims-reference (aud).
+func audience(res string) string {
+	if res == "" {
+		return GraphAppID
+	}
+	return res
+}
+
+// userToken is the delegated token for the scopes' resource.
+func (s *Server) userToken(clientID string, scopes []string) tokenInfo {
+	ti := tokenInfo{kind: kindUser, appID: clientID, oid: s.user.oid, resource: resGraph, aud: s.URL}
+	for _, sc := range scopes {
+		if oidcScopes[sc] {
+			continue
+		}
+		if res, _ := scopeResource(sc); res != "" {
+			ti.resource, ti.aud = s.resourceKind(res), audience(res)
+		}
+		break
+	}
+	return ti
 }
 
 // mintJWT builds a JWT-shaped token. Access tokens look RS256-signed (the
@@ -43,16 +78,22 @@ func mintJWT(header, claims map[string]any, signed bool) string {
 	return enc.EncodeToString(h) + "." + enc.EncodeToString(c) + "." + sig
 }
 
-// issueAccessToken records and returns an access token for the Graph
-// resource. Claims follow Entra v1 access tokens:
+// issueAccessToken records (by hash) and returns an access token. Claims
+// follow Entra v1 access tokens:
 // Entra: learn.microsoft.com/entra/identity-platform/access-token-claims-reference.
 // Caller holds s.mu.
 func (s *Server) issueAccessToken(ti tokenInfo, scp string, lifetime time.Duration) string {
 	now := s.now()
 	ti.expires = now.Add(lifetime)
 	ti.gen = s.tokenGen
+	if ti.resource == "" {
+		ti.resource = resGraph
+	}
+	if ti.aud == "" {
+		ti.aud = s.URL
+	}
 	claims := map[string]any{
-		"aud": ti.audience, "iss": s.URL + "/" + s.TenantID + "/", "iat": now.Unix(), "nbf": now.Unix(),
+		"aud": ti.aud, "iss": "https://sts.windows.net/" + s.TenantID + "/", "iat": now.Unix(), "nbf": now.Unix(),
 		"exp": ti.expires.Unix(), "tid": s.TenantID, "oid": ti.oid, "sub": ti.oid, "appid": ti.appID,
 		"ver": "1.0", "uti": randomString(22, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
 	}
@@ -60,6 +101,9 @@ func (s *Server) issueAccessToken(ti tokenInfo, scp string, lifetime time.Durati
 	case kindUser:
 		claims["idtyp"] = "user"
 		claims["scp"] = scp
+		if ti.resource == resARM {
+			claims["scp"] = "user_impersonation"
+		}
 		claims["upn"] = s.user.upn
 		claims["unique_name"] = s.user.upn
 		claims["name"] = s.user.name
@@ -73,7 +117,7 @@ func (s *Server) issueAccessToken(ti tokenInfo, scp string, lifetime time.Durati
 	}
 	tok := mintJWT(map[string]any{"typ": "JWT", "alg": "RS256", "kid": "azuretest"}, claims, true)
 	info := ti
-	s.tokens[tok] = &info
+	s.tokens[hashSecret(tok)] = &info
 	return tok
 }
 
@@ -94,19 +138,19 @@ func (s *Server) clientInfo() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// lookupToken validates a bearer token for Graph. Caller holds s.mu.
-func (s *Server) lookupToken(tok string) (*tokenInfo, string) {
+// lookupToken validates a bearer token for resource (resGraph, resARM). Caller holds s.mu.
+func (s *Server) lookupToken(tok, resource string) (*tokenInfo, string) {
 	if tok == "" {
 		return nil, "Access token is empty."
 	}
 	if strings.Count(tok, ".") != 2 {
 		return nil, "IDX14100: JWT is not well formed, there are no dots (.)."
 	}
-	ti, ok := s.tokens[tok]
+	ti, ok := s.tokens[hashSecret(tok)]
 	if !ok {
 		return nil, "Access token validation failure. Invalid signature."
 	}
-	if ti.audience != s.URL {
+	if ti.resource != resource {
 		return nil, "Access token validation failure. Invalid audience."
 	}
 	if ti.gen != s.tokenGen || !s.now().Before(ti.expires) {

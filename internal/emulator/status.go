@@ -21,3 +21,6 @@ func (r *StatusRecorder) Write(b []byte) (int, error) {
 	}
 	return r.ResponseWriter.Write(b)
 }
+
+// Unwrap lets http.ResponseController reach the connection (Hijack, Flush).
+func (r *StatusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

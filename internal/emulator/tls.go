@@ -22,11 +22,13 @@ import (
 type CA struct {
 	PEM    []byte // the CA certificate, PEM-encoded
 	Pool   *x509.CertPool
-	Server tls.Certificate // for 127.0.0.1, ::1 and localhost
+	Server tls.Certificate // for 127.0.0.1, ::1, localhost and the extra DNS names
 }
 
-// NewCA makes a CA named name and a server certificate valid for a day.
-func NewCA(name string) (*CA, error) {
+// NewCA makes a CA named name and a server certificate valid for a day, for
+// the loopback names and any extra DNS names (stable names a client's dialer
+// maps to the server, e.g. "login.demo.example").
+func NewCA(name string, dnsNames ...string) (*CA, error) {
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -61,7 +63,7 @@ func NewCA(name string) (*CA, error) {
 		NotAfter:     now.Add(24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{"localhost"},
+		DNSNames:     append([]string{"localhost"}, dnsNames...),
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)

@@ -10,6 +10,7 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -22,10 +23,14 @@ type World struct {
 // Start runs both emulators until the test ends and exports the automation
 // principal's AZURE_* variables, which azidentity's EnvironmentCredential reads.
 // They are process-wide, so tests using Start must not run in parallel.
+// The test fails if it ends with a queued fault it never used (see
+// emulator.FailOnUnusedFaults): clear it or mark it MayStayUnused.
 func Start(tb testing.TB, azOpts ...azuretest.Option) *World {
 	tb.Helper()
 	w := &World{Az: azuretest.NewServer(azOpts...), Amx: appmixertest.NewServer()}
 	tb.Cleanup(func() { w.Az.Close(); w.Amx.Close() })
+	// Registered after Close, so it runs first (cleanups run last-in first-out).
+	emulator.FailOnUnusedFaults(tb, w.Az, w.Amx)
 	id, secret := w.Az.AutomationCredentials()
 	tb.Setenv("AZURE_TENANT_ID", w.Az.TenantID)
 	tb.Setenv("AZURE_CLIENT_ID", id)
