@@ -35,9 +35,9 @@ func TestClientSecretCheckRetriesTransientFailures(t *testing.T) {
 // a caller never replaces a working secret because Entra ID was busy.
 func TestClientSecretCheckThatKeepsFailingIsTransientNotRefused(t *testing.T) {
 	for _, f := range []azuretest.Fault{
-		{Route: tokenRoute, Status: http.StatusTooManyRequests, RetryAfter: time.Second, Times: 100},
-		{Route: tokenRoute, Status: http.StatusServiceUnavailable, Times: 100},
-		{Route: tokenRoute, Reset: true, Times: 100},
+		{Route: tokenRoute, Status: http.StatusTooManyRequests, RetryAfter: time.Second, Times: 100, MayStayUnused: true},
+		{Route: tokenRoute, Status: http.StatusServiceUnavailable, Times: 100, MayStayUnused: true},
+		{Route: tokenRoute, Reset: true, Times: 100, MayStayUnused: true},
 	} {
 		srv := newEmulator(t)
 		s := signInAutomation(t, srv)

@@ -106,3 +106,7 @@ func filesContain(t *testing.T, dir, needle string) bool {
 }
 
 func contains(b []byte, s string) bool { return len(s) > 0 && bytes.Contains(b, []byte(s)) }
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}
