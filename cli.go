@@ -129,10 +129,10 @@ func (a *app) bind(fs *pflag.FlagSet, name string) {
 // page); errors are one line, and with --json one object on stdout too.
 func execute(ctx context.Context, root *cobra.Command, a *app) error {
 	return fang.Execute(ctx, root, fang.WithVersion(version()), fang.WithErrorHandler(func(_ io.Writer, _ fang.Styles, err error) {
-			if !a.ran {
-				a.usage(err)
-			}
-		}))
+		if !a.ran {
+			a.usage(err)
+		}
+	}))
 }
 
 // usage reports a usage error in one line (and, with --json, as one object

@@ -13,9 +13,9 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
-	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 )
 
 const (

@@ -25,7 +25,7 @@ import (
 // matrixTimeout bounds each request in the matrix, so a hang costs little;
 // throttling gets more, since a Retry-After is whole seconds.
 const (
-	matrixTimeout         = 300 * time.Millisecond
+	matrixTimeout         = 500 * time.Millisecond
 	matrixThrottleTimeout = 2 * time.Second
 )
 

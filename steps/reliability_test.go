@@ -267,4 +267,3 @@ func runWithEvents(h *harness, command string, observe func(steps.Event)) *steps
 	defer cancel()
 	return steps.NewSession(h.opts).Run(ctx, steps.Request{Command: command}, steps.Yes{}, observe)
 }
-

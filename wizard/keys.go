@@ -11,10 +11,10 @@ import (
 // shown that does not work. ctrl+c quits anywhere (README).
 type keyMap struct {
 	Apply, Skip, NoSkip, Quit, QuitToMenu, Menu, Retry, Fix, Finish key.Binding
-	Scroll, Copy, Open, Interrupt                                  key.Binding
-	Choose, Select, Pick                                           key.Binding
-	Delete, Keep                                                   key.Binding
-	FormNext, FormBack, FormChoose, FormToggle, FormMenu           key.Binding
+	Scroll, Copy, Open, Interrupt                                   key.Binding
+	Choose, Select, Pick                                            key.Binding
+	Delete, Keep                                                    key.Binding
+	FormNext, FormBack, FormChoose, FormToggle, FormMenu            key.Binding
 }
 
 func newKeyMap() keyMap {

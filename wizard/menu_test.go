@@ -239,7 +239,7 @@ func TestMenuQuitAfterAStoppedTeardownIsClean(t *testing.T) {
 	s.key("5")
 	s.waitFor("To delete it, type the app's name")
 	s.key("esc")
-	s.waitFor("Tear down stopped at your request: nothing was changed.")
+	s.waitFor("What would you like to do?", "Tear down stopped at your request: nothing was changed.")
 	s.key("q")
 	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
 	out := fm.outcome()

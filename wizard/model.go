@@ -93,9 +93,9 @@ type model struct {
 	early       []tea.KeyPressMsg // keys typed before it was ready
 	form        *huh.Form
 	formKind    formKind
-	urlStatus   string           // last live check shown under the URL input
+	urlStatus   string            // last live check shown under the URL input
 	setupReply  chan<- setupReply // the Session waits for the setup answers
-	formNote    string           // a line above the form: why it is back
+	formNote    string            // a line above the form: why it is back
 
 	req      steps.Request // what runs (or ran last)
 	infos    []steps.Info  // the sidebar
@@ -116,10 +116,10 @@ type model struct {
 	cursor    int
 	chosen    bool // the command running was chosen in the menu: q at a plan returns there
 
-	flash    string          // a line on what just happened
-	out      *steps.Outcome  // the last command's end
-	lastGood *steps.Outcome  // the last command that succeeded: left on the terminal at the end
-	signedIn bool            // both sign-ins succeeded once
+	flash    string         // a line on what just happened
+	out      *steps.Outcome // the last command's end
+	lastGood *steps.Outcome // the last command that succeeded: left on the terminal at the end
+	signedIn bool           // both sign-ins succeeded once
 	scroll   int
 	spin     spinner.Model
 }
@@ -319,6 +319,9 @@ func (m *model) setActivity(step steps.Info, what string) {
 
 // onDone leads on from a finished command.
 func (m *model) onDone(out *steps.Outcome) tea.Cmd {
+	if m.phase == phaseDone {
+		return nil // the person left already: what they left with stands
+	}
 	m.confirm, m.device = nil, nil
 	m.out = out
 	m.signedIn = m.signedIn || m.signedInAt(out)

@@ -64,7 +64,9 @@ func (m *model) render() string {
 // showSidebar: the result keeps the whole width, and so does a screen with a
 // token (a URL, an ID) too long for the pane beside the sidebar: what people
 // copy gets a line of its own.
-func (m *model) showSidebar() bool { return m.width >= minSidebarTotal && m.phase != phaseResult && !m.wide }
+func (m *model) showSidebar() bool {
+	return m.width >= minSidebarTotal && m.phase != phaseResult && !m.wide
+}
 
 func (m *model) paneWidth() int {
 	if m.showSidebar() {

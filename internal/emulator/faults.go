@@ -142,20 +142,23 @@ func (q *Faults) hold(ctx context.Context) bool {
 	return ctx.Err() == nil
 }
 
-// Play answers r as fault f says and reports the status sent (0: none).
+// Play answers r as fault f says and reports the status sent (0: none) and
+// whether anything was sent: a hang the client walked away from sends
+// nothing, and the caller must then abort rather than return (net/http
+// would answer a returning handler with an empty 200).
 // next is the emulator's real handler (run for AfterApply, or after a bare
 // Hang); errorBody writes the service's error for a Status fault; beforeReset
 // runs just before the connection is cut, so a request log is complete by the
 // time the client sees the reset.
 func (q *Faults) Play(w http.ResponseWriter, r *http.Request, f Fault, next http.Handler,
-	errorBody func(w http.ResponseWriter, r *http.Request, status int), beforeReset func()) int {
+	errorBody func(w http.ResponseWriter, r *http.Request, status int), beforeReset func()) (int, bool) {
 	var applied *httptest.ResponseRecorder
 	if f.AfterApply {
 		applied = httptest.NewRecorder()
 		next.ServeHTTP(applied, r)
 	}
 	if f.Hang && !q.hold(r.Context()) {
-		return 0
+		return 0, false
 	}
 	switch {
 	case f.Reset:
@@ -163,22 +166,22 @@ func (q *Faults) Play(w http.ResponseWriter, r *http.Request, f Fault, next http
 			beforeReset()
 		}
 		ResetConn(w)
-		return 0
+		return 0, true
 	case f.Status != 0:
 		if f.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
 		}
 		errorBody(w, r, f.Status)
-		return f.Status
+		return f.Status, true
 	case applied != nil:
 		for k, v := range applied.Header() {
 			w.Header()[k] = v
 		}
 		w.WriteHeader(applied.Code)
 		_, _ = w.Write(applied.Body.Bytes())
-		return applied.Code
+		return applied.Code, true
 	}
 	rec := &StatusRecorder{ResponseWriter: w}
 	next.ServeHTTP(rec, r)
-	return rec.Status
+	return rec.Status, true
 }

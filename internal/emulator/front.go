@@ -61,13 +61,18 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			t.Stop()
 			logNow(0)
-			return
+			// Never the implicit empty 200 a returning handler gets: the
+			// client that may still hear it must see no answer at all.
+			panic(http.ErrAbortHandler)
 		}
 	}
 	if fault, ok := f.Faults.Take(route); ok {
 		entry.Faulted = true
-		status := f.Faults.Play(w, r, fault, f.Next, f.ErrorBody, func() { logNow(0) })
+		status, answered := f.Faults.Play(w, r, fault, f.Next, f.ErrorBody, func() { logNow(0) })
 		logNow(status)
+		if !answered {
+			panic(http.ErrAbortHandler) // no answer: never an implicit empty 200
+		}
 		return
 	}
 	rec := &StatusRecorder{ResponseWriter: w}
