@@ -215,6 +215,9 @@ func (a *app) check(cmd *cobra.Command, c steps.Command, arg string) error {
 	if err := a.checkValues(); err != nil {
 		return err
 	}
+	if err := a.checkDemo(cmd); err != nil {
+		return err
+	}
 	return a.checkInputs(c)
 }
 
@@ -293,6 +296,31 @@ func (a *app) checkValues() error {
 	return nil
 }
 
+// demoSealed are the flags that would point the demo somewhere: the demo
+// uses only its own services, so they are refused rather than ignored.
+var demoSealed = []string{"appmixer-url", "authority-host", "graph-url", "tenant", "cloud"}
+
+// checkDemo refuses what a demo cannot honour, in one line each.
+func (a *app) checkDemo(cmd *cobra.Command) error {
+	if !a.v.demo {
+		if a.v.demoScene != "" {
+			return usageError{msg: "--demo-scene starts a demo world: add --demo"}
+		}
+		return nil
+	}
+	for _, name := range demoSealed {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
+			return usageError{msg: fmt.Sprintf("--%s: the demo uses its own simulated services and never connects anywhere else; drop --%s (or drop --demo)", name, name)}
+		}
+	}
+	if a.v.demoScene != "" {
+		if _, ok := lookupScene(a.v.demoScene); !ok {
+			return usageError{msg: fmt.Sprintf("--demo-scene %q: the scenes are %s", a.v.demoScene, sceneNames())}
+		}
+	}
+	return nil
+}
+
 // interactive: a person at a terminal answers the questions.
 func (a *app) interactive() bool {
 	return a.env.tty && !a.v.yes && !a.v.opts.DryRun && !a.v.json
@@ -351,7 +379,7 @@ func (a *app) start(ctx context.Context, c steps.Command, arg string, bare bool)
 	o := a.v.opts
 	inv := wizard.Invocation(a.v.demo)
 	if a.v.demo {
-		stop, err := startDemo(&o, a.env)
+		stop, err := startDemo(ctx, &o, a.v.demoScene, a.env)
 		if err != nil {
 			return nil, fmt.Errorf("start the demo: %w", err)
 		}

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
@@ -10,26 +16,214 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
-// startDemo runs both emulators in-process (TLS, a seeded admin and tenant) and
-// points the options at them. The device code is approved after a short, visible delay.
-func startDemo(o *steps.Options, e env) (func(), error) {
-	az := azuretest.NewServer(azuretest.WithDeviceCodeAutoApprove(3*time.Second), azuretest.WithReplicationDelay(1500*time.Millisecond), azuretest.WithSecretPropagationDelay(time.Second))
-	amx := appmixertest.NewServer()
-	o.AzureHTTP, o.AppmixerHTTP = az.Client(), amx.Client()
-	o.AuthorityHost, o.GraphURL, o.Tenant = az.URL, az.URL, az.TenantID
-	o.AuthMethod, o.Cloud = "device", "public"
-	o.AppmixerURL, o.AppmixerUsername = amx.URL, appmixertest.DefaultAdminUsername
-	o.AppmixerPassword, o.AppmixerToken = steps.NewSecret(appmixertest.DefaultAdminPassword), steps.Secret{}
-	if o.StateDir == "" {
-		dir, err := os.MkdirTemp("", "msconnector-demo-*")
+// The demo runs the very same code against in-process emulators of Entra ID,
+// Graph and Appmixer. Its world (apps, secrets, Appmixer's configuration,
+// the resume file) lasts between runs in its own folder, so a second --demo
+// offers the start menu and the lifecycle commands act on what the first
+// made. --demo-scene starts it over from a prepared world.
+
+// The demo's own delays, so it feels like Azure: a new app takes a moment to
+// replicate, a new secret to propagate, a device code to be approved.
+const (
+	demoApproveAfter = 3 * time.Second
+	demoReplication  = 1500 * time.Millisecond
+	demoPropagation  = time.Second
+	demoWorldVersion = 1
+	demoUserPassword = "demo-user-password" // the not-admin scene's user; simulated, never real
+)
+
+// demoWorldFile is what lasts: the scene and both emulators' snapshots.
+type demoWorldFile struct {
+	Version  int             `json:"version"`
+	Scene    string          `json:"scene"`
+	Username string          `json:"username"` // who the demo signs in to Appmixer as
+	Azure    json.RawMessage `json:"azure"`
+	Appmixer json.RawMessage `json:"appmixer"`
+}
+
+// demo is a running demo world.
+type demo struct {
+	dir      string
+	scene    string
+	username string
+	az       *azuretest.Server
+	amx      *appmixertest.Server
+}
+
+// demoDir is the demo's own folder: every file it writes is inside it.
+func demoDir(stateDir string) (string, error) {
+	if stateDir == "" {
+		d, err := steps.DefaultStateDir()
 		if err != nil {
-			az.Close()
-			amx.Close()
+			return "", err
+		}
+		stateDir = d
+	}
+	return filepath.Join(stateDir, "demo"), nil
+}
+
+// startDemo loads the lasting world (or builds scene, when asked for or when
+// there is none), points the options at it and returns what saves it.
+func startDemo(ctx context.Context, o *steps.Options, scene string, e env) (func(), error) {
+	dir, err := demoDir(o.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create the demo folder: %w", err)
+	}
+	d := &demo{dir: dir}
+	world, err := d.load()
+	switch {
+	case scene == "" && err == nil:
+		d.scene, d.username = world.Scene, world.Username
+		if err := d.start(world); err != nil {
 			return nil, err
 		}
-		o.StateDir = dir
+	case scene == "" && !errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("the demo world in %s cannot be read (%v): start it over with --demo-scene fresh", dir, err)
+	default:
+		if scene == "" {
+			scene = "fresh"
+		}
+		if err := d.build(ctx, scene); err != nil {
+			return nil, err
+		}
 	}
-	fmt.Fprintln(e.err, "Demo: Azure and Appmixer are simulated in this process; nothing real is changed.")
-	dir := o.StateDir
-	return func() { az.Close(); amx.Close(); os.RemoveAll(dir) }, nil
+	d.point(o)
+	if d.scene == "throttled" {
+		d.throttle()
+	}
+	fmt.Fprintf(e.err, "Demo (scene %s): Azure and Appmixer are simulated in this process; nothing real is changed. Start over with --demo-scene fresh.\n", d.scene)
+	return func() {
+		if err := d.save(); err != nil {
+			fmt.Fprintln(e.err, "warning: the demo world was not saved:", err)
+		}
+		d.az.Close()
+		d.amx.Close()
+	}, nil
+}
+
+// start runs both emulators, restored from world when given.
+func (d *demo) start(world *demoWorldFile) error {
+	var tenant []azuretest.Option
+	if world != nil {
+		var w struct {
+			TenantID string `json:"tenantId"`
+		}
+		if json.Unmarshal(world.Azure, &w) == nil && w.TenantID != "" {
+			tenant = append(tenant, azuretest.WithTenantID(w.TenantID))
+		}
+	}
+	d.az = azuretest.NewServer(append(tenant, azuretest.WithHostnames(demoLoginHost, demoGraphHost),
+		azuretest.WithDeviceCodeAutoApprove(demoApproveAfter), azuretest.WithReplicationDelay(demoReplication),
+		azuretest.WithSecretPropagationDelay(demoPropagation))...)
+	d.amx = appmixertest.NewServer(appmixertest.WithHostnames(demoAppmixerHost))
+	if world == nil {
+		return nil
+	}
+	if err := d.az.Restore(world.Azure); err != nil {
+		d.close()
+		return fmt.Errorf("the demo world's Azure part: %w: start it over with --demo-scene fresh", err)
+	}
+	if err := d.amx.Restore(world.Appmixer); err != nil {
+		d.close()
+		return fmt.Errorf("the demo world's Appmixer part: %w: start it over with --demo-scene fresh", err)
+	}
+	return nil
+}
+
+func (d *demo) close() { d.az.Close(); d.amx.Close() }
+
+// point makes every service of the options one of the demo's, through the sealed client.
+func (d *demo) point(o *steps.Options) {
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(d.az.CACertPEM())
+	roots.AppendCertsFromPEM(d.amx.CACertPEM())
+	azAddr, amxAddr := hostOf(d.az.URL), hostOf(d.amx.URL)
+	client := sealedClient(map[string]string{
+		demoLoginHost + ":443": azAddr, demoGraphHost + ":443": azAddr, demoAppmixerHost + ":443": amxAddr,
+	}, roots)
+	o.AzureHTTP, o.AppmixerHTTP = client, client
+	o.AuthorityHost, o.GraphURL, o.Tenant, o.Cloud = demoAuthority, demoGraphURL, d.az.TenantID, "public"
+	o.AppmixerURL, o.AppmixerUsername = demoAppmixerURL, d.username
+	o.AppmixerPassword, o.AppmixerToken = steps.NewSecret(d.password()), steps.Secret{}
+	o.StateDir = d.dir
+	o.Simulated = true
+	if o.AuthMethod == "" {
+		o.AuthMethod = "device"
+	}
+}
+
+func (d *demo) password() string {
+	if d.username == appmixertest.DefaultAdminUsername {
+		return appmixertest.DefaultAdminPassword
+	}
+	return demoUserPassword
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Host
+}
+
+func (d *demo) worldPath() string { return filepath.Join(d.dir, "world.json") }
+
+func (d *demo) load() (*demoWorldFile, error) {
+	b, err := os.ReadFile(d.worldPath())
+	if err != nil {
+		return nil, err
+	}
+	var w demoWorldFile
+	if err := json.Unmarshal(b, &w); err != nil {
+		return nil, err
+	}
+	if w.Version != demoWorldVersion || w.Username == "" {
+		return nil, fmt.Errorf("written by another version")
+	}
+	return &w, nil
+}
+
+// save writes the world (0600, atomically): simulated services only, so its
+// secrets are simulated ones; Entra ID's side keeps only their hashes.
+func (d *demo) save() error {
+	az, err := d.az.Snapshot()
+	if err != nil {
+		return err
+	}
+	amx, err := d.amx.Snapshot()
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(demoWorldFile{Version: demoWorldVersion, Scene: d.scene, Username: d.username, Azure: az, Appmixer: amx}, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(d.dir, ".world-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), d.worldPath())
+}
+
+func removeIfThere(dir, name string) error {
+	if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
 }

@@ -16,6 +16,7 @@ type values struct {
 	tenantField string
 	yes, json   bool
 	demo        bool
+	demoScene   string
 	accessible  bool
 	password    string // refused: a password never comes from a flag
 }
@@ -94,8 +95,10 @@ var runFlags = map[string]flagDef{
 		bind: boolean(func(v *values) *bool { return &v.opts.DryRun })},
 	"json": {usage: "print one JSON object (never the secret)",
 		bind: boolean(func(v *values) *bool { return &v.json })},
-	"demo": {usage: "run against built-in simulated Azure and Appmixer services",
+	"demo": {usage: "run against built-in simulated Azure and Appmixer services; the demo world lasts between runs",
 		bind: boolean(func(v *values) *bool { return &v.demo })},
+	"demo-scene": {usage: "With --demo, start the demo world over from a scene: " + demoSceneHelp,
+		bind: str(func(v *values) *string { return &v.demoScene }, "")},
 	"accessible": {usage: "plain questions for screen readers; works with any input and output", env: "ACCESSIBLE",
 		bind: boolean(func(v *values) *bool { return &v.accessible })},
 	"appmixer-password": {usage: "not accepted: set APPMIXER_PASSWORD or type it at the prompt",
@@ -103,4 +106,4 @@ var runFlags = map[string]flagDef{
 }
 
 // runFlagOrder lists the run flags for help.
-var runFlagOrder = []string{"yes", "dry-run", "json", "demo", "accessible", "appmixer-password"}
+var runFlagOrder = []string{"yes", "dry-run", "json", "demo", "demo-scene", "accessible", "appmixer-password"}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log"
 	"net/http"
@@ -190,8 +191,8 @@ func TestTLSVerificationCannotBeTurnedOff(t *testing.T) {
 
 // --demo trusts its own emulators' CA and nothing else.
 func TestDemoTrustsOnlyItsOwnCA(t *testing.T) {
-	var o steps.Options
-	stop, err := startDemo(&o, env{err: &strings.Builder{}, getenv: func(string) string { return "" }})
+	o := steps.Options{StateDir: t.TempDir()}
+	stop, err := startDemo(context.Background(), &o, "", env{err: &strings.Builder{}, getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}

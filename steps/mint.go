@@ -51,7 +51,7 @@ func addPassword(ctx context.Context, s *State, in Info, end time.Time) (*azure.
 		if ctx.Err() != nil {
 			return nil, "", err // the next run finds it through the resume file and its name
 		}
-		s.progress(in, "the answer to creating the secret was lost: removing whatever Graph made, then trying once more")
+		s.progress(in, "no clear answer to creating the secret: removing whatever Graph may have made under its name, then trying once more")
 		if cerr := removeByName(ctx, s, name); cerr != nil || attempt == 2 {
 			return nil, "", errors.Join(err, cerr)
 		}

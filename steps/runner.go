@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
 // EventKind is where a step is in its life.
@@ -110,7 +112,7 @@ func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 			in := st.Info()
 			start := time.Now()
 			rn.emit(Event{Step: in, Kind: EventChecking})
-			err := st.Check(sctx, s)
+			err := st.Check(rn.noticing(sctx, in), s)
 			if err == nil {
 				return
 			}
@@ -171,10 +173,11 @@ func (rn *Runner) walk(ctx context.Context, s *State, st Step) (StepResult, erro
 		return res, nil
 	}
 	rn.emit(Event{Step: info, Kind: EventApplying, Plan: plan})
-	changed, err := st.Apply(ctx, s, plan)
+	actx := rn.noticing(ctx, info)
+	changed, err := st.Apply(actx, s, plan)
 	if err == nil {
 		if v, ok := st.(Verifier); ok {
-			err = v.Verify(ctx, s)
+			err = v.Verify(actx, s)
 		}
 	}
 	res.Changes = changed
@@ -190,6 +193,12 @@ func (rn *Runner) walk(ctx context.Context, s *State, st Step) (StepResult, erro
 	}
 	rn.emit(Event{Step: info, Kind: EventDone, Plan: plan, Changed: changed, Elapsed: time.Since(start)})
 	return res, nil
+}
+
+// noticing makes a step's calls report, as progress, a wait a service asked
+// for (throttling): the person sees the run waiting, not stuck.
+func (rn *Runner) noticing(ctx context.Context, in Info) context.Context {
+	return httpx.WithNotice(ctx, func(msg string) { rn.emit(Event{Step: in, Kind: EventProgress, Message: msg}) })
 }
 
 func (rn *Runner) emit(e Event) {

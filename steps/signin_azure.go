@@ -33,19 +33,27 @@ func (st SignInAzure) Check(ctx context.Context, s *State) error {
 		return err
 	}
 	o := s.Opts
+	method := orDefault(o.AuthMethod, "device")
+	onCode := func(p azure.DeviceCodePrompt) {
+		s.emit(Event{Step: st.Info(), Kind: EventDeviceCode, Device: &DeviceCode{
+			UserCode: p.UserCode, VerificationURL: p.VerificationURL, Message: p.Message, ExpiresOn: p.ExpiresOn}})
+		s.progress(st.Info(), "waiting for you to sign in with the device code")
+	}
+	if o.Simulated && method != "device" {
+		// The demo starts no browser and no az, and reads no AZURE_* variable:
+		// the simulated tenant approves its own sign-in instead.
+		s.progress(st.Info(), "the demo simulates the "+simulatedWhat[method]+" sign-in: it signs you in by itself")
+		method, onCode = "device", func(azure.DeviceCodePrompt) {}
+	}
 	sess, err := azure.SignIn(ctx, azure.SignInOptions{
-		Method:        azure.SignInMethod(orDefault(o.AuthMethod, "device")),
+		Method:        azure.SignInMethod(method),
 		TenantID:      o.Tenant,
 		Cloud:         cloud,
 		AuthorityHost: o.AuthorityHost,
 		GraphURL:      o.GraphURL,
 		HTTPClient:    o.AzureHTTP,
 		Timeout:       o.Timeout,
-		OnDeviceCode: func(p azure.DeviceCodePrompt) {
-			s.emit(Event{Step: st.Info(), Kind: EventDeviceCode, Device: &DeviceCode{
-				UserCode: p.UserCode, VerificationURL: p.VerificationURL, Message: p.Message, ExpiresOn: p.ExpiresOn}})
-			s.progress(st.Info(), "waiting for you to sign in with the device code")
-		},
+		OnDeviceCode:  onCode,
 	})
 	if err != nil {
 		return err
@@ -55,6 +63,9 @@ func (st SignInAzure) Check(ctx context.Context, s *State) error {
 	sg.Azure, sg.Graph, sg.TenantID, sg.AzureUser, sg.azureWith = sess, g, sess.TenantID, sess.UserName, in
 	return nil
 }
+
+// simulatedWhat names the sign-ins the demo simulates.
+var simulatedWhat = map[string]string{"browser": "browser", "azure-cli": "Azure CLI", "environment": "service principal (environment)"}
 
 func (SignInAzure) Plan(s *State) Plan {
 	return Plan{Found: []string{"signed in as " + s.Signed.Who() + ", tenant " + s.tenant()}}

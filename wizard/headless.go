@@ -135,7 +135,7 @@ func detail(e steps.Event) string {
 	case len(e.Plan.Found) > 0:
 		return ": " + strings.Join(e.Plan.Found, "; ")
 	}
-	return ""
+	return ": nothing to change"
 }
 
 // printReport writes a command's result as plain lines: the headline, the

@@ -1,0 +1,36 @@
+package httpx
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// A service that asks to wait is waited for, and the wait is said, so a
+// person sees the run waiting rather than stuck.
+func TestAWaitAServiceAskedForIsSaid(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	p := New(Options{Service: "Graph", HTTPClient: srv.Client(), Timeout: 5 * time.Second})
+	var said []string
+	ctx := WithNotice(context.Background(), func(msg string) { said = append(said, msg) })
+	resp, err := p.Send(ctx, Request{Method: http.MethodGet, URL: srv.URL})
+	if err != nil || resp.Status != http.StatusNoContent {
+		t.Fatalf("%v %v", resp, err)
+	}
+	if len(said) != 1 || !strings.Contains(said[0], "Graph answered 429") || !strings.Contains(said[0], "wait 1s") {
+		t.Fatalf("notices: %q", said)
+	}
+}
