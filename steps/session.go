@@ -89,6 +89,7 @@ func (se *Session) ShareAzure(from *Session) {
 	defer se.mu.Unlock()
 	sg := se.signed
 	sg.Azure, sg.Graph, sg.TenantID, sg.AzureUser, sg.azureWith = src.Azure, src.Graph, src.TenantID, src.AzureUser, src.azureWith
+	sg.azureShared = true
 }
 
 // AzureKey is what an Azure sign-in depends on: sessions whose options have

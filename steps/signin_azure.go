@@ -41,6 +41,7 @@ func (st SignInAzure) Check(ctx context.Context, s *State) error {
 		GraphURL:      o.GraphURL,
 		HTTPClient:    o.AzureHTTP,
 		Timeout:       o.Timeout,
+		Remember:      o.Remember,
 		OnDeviceCode: func(p azure.DeviceCodePrompt) {
 			s.emit(Event{Step: st.Info(), Kind: EventDeviceCode, Device: &DeviceCode{
 				UserCode: p.UserCode, VerificationURL: p.VerificationURL, Message: p.Message, ExpiresOn: p.ExpiresOn}})
@@ -57,7 +58,14 @@ func (st SignInAzure) Check(ctx context.Context, s *State) error {
 }
 
 func (SignInAzure) Plan(s *State) Plan {
-	return Plan{Found: []string{"signed in as " + s.Signed.Who() + ", tenant " + s.tenant()}}
+	p := Plan{Found: []string{"signed in as " + s.Signed.Who() + ", tenant " + s.tenant()}}
+	if a := s.Signed.Azure; a != nil && a.Remembered {
+		p.Found[0] += " (remembered from an earlier run; logout forgets it)"
+	}
+	if a := s.Signed.Azure; a != nil && a.Note != "" && !s.Signed.azureShared {
+		p.Notes = append(p.Notes, a.Note)
+	}
+	return p
 }
 
 // Who names the Azure identity that signed in.
