@@ -18,6 +18,7 @@ type values struct {
 	demo        bool
 	accessible  bool
 	password    string // refused: a password never comes from a flag
+	extra       extraValues
 }
 
 // flagDef is one flag of the command line, defined once.

@@ -3,6 +3,7 @@ package fleet
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -94,13 +95,30 @@ func (r *Runner) Run(ctx context.Context, instances []Instance) []Result {
 		parallel = DefaultParallel
 	}
 	sem := make(chan struct{}, parallel)
+	apps := map[string]*sync.Mutex{}
 	var wg sync.WaitGroup
 	for i := range instances {
 		if results[i].Err != nil {
 			observe(Event{Instance: instances[i].Name, Event: steps.Event{Kind: steps.EventFailed, Err: results[i].Err}})
 			continue
 		}
+		// Setups that would find or create the same app registration (one
+		// tenant, one app name) run one after another: the first creates the
+		// app, the next adopt it and add their redirect URIs. Side by side,
+		// each would create its own, and a later run would find two.
+		var app *sync.Mutex
+		if r.Command == "setup" {
+			key := steps.AzureKey(opts[i]) + "\x00" + strings.ToLower(orDefault(opts[i].AppName, steps.DefaultAppName)) + "\x00" + opts[i].AppID
+			if apps[key] == nil {
+				apps[key] = &sync.Mutex{}
+			}
+			app = apps[key]
+		}
 		wg.Go(func() {
+			if app != nil {
+				app.Lock() // before a slot is taken: a waiting setup holds none
+				defer app.Unlock()
+			}
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
@@ -162,4 +180,11 @@ func (t *tenantSignIn) get(ctx context.Context, o steps.Options, observe func(Ev
 		t.se = se
 	})
 	return t.se, t.err
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }

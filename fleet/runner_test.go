@@ -3,6 +3,7 @@ package fleet_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -76,14 +77,16 @@ func TestInventoryTwoOKOneErrorTwoDeviceCodes(t *testing.T) {
 			t.Errorf("tenant %s issued %d device codes", tenant, n)
 		}
 	}
-	// Each successful instance's Appmixer holds its own tenant's app.
+	// The setups of one tenant and app name run one after another: one app,
+	// holding each Appmixer's callback, whose client ID both Appmixers hold.
 	apps := w.Tenants["t1.example"].Applications()
 	if len(apps) != 1 {
-		t.Fatalf("tenant t1 has %d apps, want 1 (two Appmixers share one registration by name)", len(apps))
+		t.Fatalf("tenant t1 has %d apps, want 1", len(apps))
 	}
 	for _, name := range []string{"acme", "globex"} {
-		if cfg, _ := w.Appmixers[name].ServiceConfig("appmixer:microsoft"); cfg["clientId"] != apps[0].AppID {
-			t.Errorf("%s holds clientId %v, want %s", name, cfg["clientId"], apps[0].AppID)
+		cfg, _ := w.Appmixers[name].ServiceConfig("appmixer:microsoft")
+		if cfg["clientId"] != apps[0].AppID || !slices.Contains(apps[0].Web.RedirectURIs, w.Appmixers[name].URL+"/auth/microsoft/callback") {
+			t.Errorf("%s: clientId %v, the app's redirect URIs %v", name, cfg["clientId"], apps[0].Web.RedirectURIs)
 		}
 	}
 	if _, found := w.Appmixers["initech"].ServiceConfig("appmixer:microsoft"); found {
