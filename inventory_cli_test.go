@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/wizard"
 )
@@ -20,7 +21,9 @@ func isolatedSignIns(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	old := rememberCacheName
 	rememberCacheName = fmt.Sprintf("msconnector-test-%d", time.Now().UnixNano())
+	r := &azure.Remember{Dir: t.TempDir(), CacheName: rememberCacheName}
 	t.Cleanup(func() {
+		_, _ = r.Forget() // its keyring key too
 		rememberCacheName = old
 	})
 }
