@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +38,7 @@ type fleetWorld struct {
 	inv      string
 	stateDir string
 	vars     map[string]string
+	client   *http.Client // trusts the emulators' CAs
 }
 
 func newFleetWorld(t *testing.T) *fleetWorld {
@@ -66,16 +68,14 @@ func newFleetWorld(t *testing.T) *fleetWorld {
 	if err := os.WriteFile(w.inv, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	trustAll = trusting(t, pems...)
+	w.client = trusting(t, pems...)
 	return w
 }
-
-var trustAll = trusting(&testing.T{})
 
 func (w *fleetWorld) run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	base := []string{"--inventory", w.inv, "--auth", "device", "--graph-url", w.az.URL, "--state-dir", w.stateDir}
-	return runWith(t, trustAll, w.vars, false, append(args, base...)...)
+	return runWith(t, w.client, w.vars, false, append(args, base...)...)
 }
 
 // Three instances on two sign-in groups, one Appmixer user not an admin:
@@ -178,7 +178,7 @@ func TestInventoryMistakesAreUsageErrors(t *testing.T) {
     tenant: t1
     colour: blue
 `), 0o600)
-	code, stdout, stderr := runWith(t, trustAll, w.vars, false, "--inventory", bad, "--yes")
+	code, stdout, stderr := runWith(t, w.client, w.vars, false, "--inventory", bad, "--yes")
 	if code != exitUsage || stdout != "" {
 		t.Fatalf("exit %d, stdout %q", code, stdout)
 	}
@@ -194,7 +194,7 @@ func TestInventoryMistakesAreUsageErrors(t *testing.T) {
 	if len(w.az.Requests()) != 0 {
 		t.Error("a bad inventory reached Azure")
 	}
-	code, stdout, _ = runWith(t, trustAll, w.vars, false, "--inventory", bad, "--yes", "--json")
+	code, stdout, _ = runWith(t, w.client, w.vars, false, "--inventory", bad, "--yes", "--json")
 	var res struct {
 		OK    bool   `json:"ok"`
 		Error string `json:"error"`

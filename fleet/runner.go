@@ -95,54 +95,52 @@ func (r *Runner) Run(ctx context.Context, instances []Instance) []Result {
 		parallel = DefaultParallel
 	}
 	sem := make(chan struct{}, parallel)
-	apps := map[string]*sync.Mutex{}
+	var apps sync.Map // app key → *sync.Mutex
 	var wg sync.WaitGroup
 	for i := range instances {
 		if results[i].Err != nil {
 			observe(Event{Instance: instances[i].Name, Event: steps.Event{Kind: steps.EventFailed, Err: results[i].Err}})
 			continue
 		}
-		// Setups that would find or create the same app registration (one
-		// tenant, one app name) run one after another: the first creates the
-		// app, the next adopt it and add their redirect URIs. Side by side,
-		// each would create its own, and a later run would find two.
-		var app *sync.Mutex
-		if r.Command == "setup" {
-			key := steps.AzureKey(opts[i]) + "\x00" + strings.ToLower(orDefault(opts[i].AppName, steps.DefaultAppName)) + "\x00" + opts[i].AppID
-			if apps[key] == nil {
-				apps[key] = &sync.Mutex{}
-			}
-			app = apps[key]
-		}
 		wg.Go(func() {
-			if app != nil {
-				app.Lock() // before a slot is taken: a waiting setup holds none
-				defer app.Unlock()
+			in, o := instances[i], opts[i]
+			start := time.Now()
+			shared, err := groups[steps.AzureKey(o)].get(ctx, o, observe)
+			if err != nil {
+				results[i] = Result{Instance: in, Err: err, Elapsed: time.Since(start)}
+				observe(Event{Instance: in.Name, Event: steps.Event{Kind: steps.EventFailed, Err: err}})
+				return
+			}
+			// Setups that would find or create the same app registration (one
+			// tenant, one app name) run one after another: the first creates
+			// the app, the next adopt it and add their redirect URIs. Side by
+			// side, each would create its own, and a later run would find two.
+			// The tenant is the one signed in: two sign-ins ("organizations"
+			// and the tenant's ID) can reach one directory.
+			if r.Command == "setup" {
+				key := strings.ToLower(shared.Signed().TenantID + "\x00" + orDefault(o.AppName, steps.DefaultAppName) + "\x00" + o.AppID)
+				l, _ := apps.LoadOrStore(key, &sync.Mutex{})
+				l.(*sync.Mutex).Lock() // before a slot is taken: a waiting setup holds none
+				defer l.(*sync.Mutex).Unlock()
 			}
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
-				results[i].Err = ctx.Err()
+				results[i] = Result{Instance: in, Err: ctx.Err(), Elapsed: time.Since(start)}
 				return
 			}
 			defer func() { <-sem }()
-			results[i] = r.runOne(ctx, instances[i], opts[i], groups[steps.AzureKey(opts[i])], observe)
+			results[i] = r.runOne(ctx, in, o, shared, observe)
+			results[i].Elapsed = time.Since(start)
 		})
 	}
 	wg.Wait()
 	return results
 }
 
-// runOne signs the instance's tenant in (once per tenant) and runs the command.
-func (r *Runner) runOne(ctx context.Context, in Instance, o steps.Options, tenant *tenantSignIn, observe func(Event)) Result {
-	start := time.Now()
+// runOne runs the command on the tenant's shared sign-in.
+func (r *Runner) runOne(ctx context.Context, in Instance, o steps.Options, shared *steps.Session, observe func(Event)) Result {
 	res := Result{Instance: in}
-	shared, err := tenant.get(ctx, o, observe)
-	if err != nil {
-		res.Err, res.Elapsed = err, time.Since(start)
-		observe(Event{Instance: in.Name, Event: steps.Event{Kind: steps.EventFailed, Err: err}})
-		return res
-	}
 	se := steps.NewSession(o)
 	se.ShareAzure(shared)
 	var p steps.Prompter = steps.Yes{Command: r.Command}
@@ -152,7 +150,6 @@ func (r *Runner) runOne(ctx context.Context, in Instance, o steps.Options, tenan
 	res.Outcome = se.Run(ctx, steps.Request{Command: r.Command, Arg: r.Arg}, p, func(e steps.Event) {
 		observe(Event{Instance: in.Name, Event: e})
 	})
-	res.Elapsed = time.Since(start)
 	return res
 }
 
