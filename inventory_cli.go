@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -77,6 +78,9 @@ func (a *app) checkInventory(c steps.Command) error {
 // runInventory runs the command for every instance and returns the exit code.
 func (a *app) runInventory(ctx context.Context, c steps.Command, arg string) int {
 	x := &a.v.extra
+	// main trades memory for a fast first frame (GC at 400%); many sessions
+	// side by side want the usual collector back.
+	debug.SetGCPercent(100)
 	optionsFor := fleet.FromEnv(a.env.getenv)
 	base := a.v.opts
 	if a.v.demo {
