@@ -59,9 +59,13 @@ func (a *app) checkInventory(c steps.Command) error {
 	if a.v.extra.report != "" || a.v.extra.reportICS != "" {
 		return usageError{msg: "with --inventory, reports go to --report-dir DIR (one file per instance and an index)"}
 	}
+	if a.v.accessible && !a.v.yes && !a.v.opts.DryRun && !a.v.json {
+		return usageError{msg: "--inventory has no plain-question mode: add --yes to apply every plan (one line per event), or --dry-run to see them"}
+	}
 	inv, err := fleet.Load(x.inventory, fleet.LoadOptions{Getenv: a.env.getenv, SkipEnv: a.v.demo})
 	if err != nil {
-		return usageError{msg: err.Error(), err: err}
+		// One line per mistake, each an error line of its own.
+		return usageError{msg: strings.ReplaceAll(err.Error(), "\n", "\nerror: "), err: err}
 	}
 	if x.only != "" {
 		if err := inv.Only(strings.Split(x.only, ",")); err != nil {

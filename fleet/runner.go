@@ -120,8 +120,13 @@ func (r *Runner) Run(ctx context.Context, instances []Instance) []Result {
 			if r.Command == "setup" {
 				key := strings.ToLower(shared.Signed().TenantID + "\x00" + orDefault(o.AppName, steps.DefaultAppName) + "\x00" + o.AppID)
 				l, _ := apps.LoadOrStore(key, &sync.Mutex{})
-				l.(*sync.Mutex).Lock() // before a slot is taken: a waiting setup holds none
-				defer l.(*sync.Mutex).Unlock()
+				mu := l.(*sync.Mutex)
+				if !mu.TryLock() { // before a slot is taken: a waiting setup holds none
+					observe(Event{Instance: in.Name, Event: steps.Event{Kind: steps.EventProgress, Step: steps.Info{Title: "Queued"},
+						Message: "waits for the setup of another instance with the same tenant and app name (they share one app registration)"}})
+					mu.Lock()
+				}
+				defer mu.Unlock()
 			}
 			select {
 			case sem <- struct{}{}:

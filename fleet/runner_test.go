@@ -41,13 +41,16 @@ func TestInventoryTwoOKOneErrorTwoDeviceCodes(t *testing.T) {
 	inv, w := startWorld(t, threeOnTwo)
 	w.NotAdmin(inv.Instances[2])
 	var mu sync.Mutex
-	var codes []string
+	var codes, queued []string
 	r := &fleet.Runner{Command: "setup", Base: steps.Options{StateDir: t.TempDir(), Timeout: 5 * time.Second, WaitTimeout: 20 * time.Second},
 		Options: w.Options, Parallel: 3, Observe: func(e fleet.Event) {
-			if e.Kind == steps.EventDeviceCode {
-				mu.Lock()
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case e.Kind == steps.EventDeviceCode:
 				codes = append(codes, e.Tenant+" for "+strings.Join(e.For, ","))
-				mu.Unlock()
+			case e.Step.Title == "Queued":
+				queued = append(queued, e.Instance)
 			}
 		}}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -62,6 +65,10 @@ func TestInventoryTwoOKOneErrorTwoDeviceCodes(t *testing.T) {
 	}
 	if err := res[2].ExitErr(); !strings.Contains(err.Error(), "is not an Appmixer admin") {
 		t.Errorf("initech's error: %v", err)
+	}
+	// acme and globex share a tenant and an app name: the second waits for the first.
+	if len(queued) != 1 || queued[0] == "initech" {
+		t.Errorf("queued behind another setup: %v, want one of acme and globex", queued)
 	}
 	if len(codes) != 2 || !strings.Contains(strings.Join(codes, ";"), "t1.example for acme,globex") {
 		t.Errorf("want one device code per tenant, got %q", codes)

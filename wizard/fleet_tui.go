@@ -212,6 +212,9 @@ func (m *fleetModel) event(e fleet.Event) {
 		}
 		switch e.Kind {
 		case steps.EventProgress:
+			if e.Step.Title != "" {
+				r.step = e.Step.Title
+			}
 			r.note = e.Message
 		case steps.EventFailed:
 			r.err = errorLine(e.Err, Invocation(m.demo))
