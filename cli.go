@@ -91,6 +91,7 @@ func (a *app) commands() *cobra.Command {
 		}
 		root.AddCommand(sub)
 	}
+	a.bindExtras(root) // issue 15: inventory, reports, trace, logout (extras_cli.go)
 	return root
 }
 
@@ -172,7 +173,16 @@ func (a *app) runCommand(cmd *cobra.Command, c steps.Command, args []string) err
 	if err := a.check(cmd, c, arg); err != nil {
 		return err
 	}
+	stopTrace, err := a.startTrace()
+	if err != nil {
+		return err
+	}
+	defer stopTrace()
 	a.ran = true
+	if a.v.extra.inventory != "" {
+		a.code = a.runInventory(cmd.Context(), c, arg)
+		return nil
+	}
 	out, err := a.start(cmd.Context(), c, arg, cmd.Parent() == nil)
 	if err != nil {
 		fmt.Fprintln(a.env.err, "error: "+err.Error())
@@ -180,6 +190,10 @@ func (a *app) runCommand(cmd *cobra.Command, c steps.Command, args []string) err
 		return nil
 	}
 	a.code = exitCode(out)
+	if err := a.writeReports(out); err != nil {
+		fmt.Fprintln(a.env.err, "error: "+err.Error())
+		a.code = max(a.code, exitFail)
+	}
 	if a.code == exitInterrupted {
 		fmt.Fprintln(a.env.err, "interrupted: nothing else was changed; run the same command again to continue")
 	}
@@ -216,6 +230,9 @@ func (a *app) check(cmd *cobra.Command, c steps.Command, arg string) error {
 		return err
 	}
 	if err := a.checkDemo(cmd); err != nil {
+		return err
+	}
+	if err := a.checkExtras(); err != nil {
 		return err
 	}
 	return a.checkInputs(c)
@@ -331,6 +348,10 @@ func (a *app) checkInputs(c steps.Command) error {
 	o := &a.v.opts
 	o.AppmixerPassword = steps.NewSecret(a.env.getenv("APPMIXER_PASSWORD"))
 	o.AppmixerToken = steps.NewSecret(a.env.getenv("APPMIXER_TOKEN"))
+	o.Remember = a.remember()
+	if a.v.extra.inventory != "" {
+		return a.checkInventory(c)
+	}
 	if a.v.demo || a.interactive() || a.v.accessible && !a.v.yes && !a.v.json {
 		return nil // the demo fills them; the TUI and the accessible mode ask
 	}

@@ -19,6 +19,7 @@ type values struct {
 	demoScene   string
 	accessible  bool
 	password    string // refused: a password never comes from a flag
+	extra       extraValues
 }
 
 // flagDef is one flag of the command line, defined once.

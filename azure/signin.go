@@ -66,6 +66,7 @@ type SignInOptions struct {
 	HTTPClient    *http.Client           // transport for MSAL and Graph; nil = default with system roots
 	OnDeviceCode  func(DeviceCodePrompt) // device flow: the UI renders this
 	Timeout       time.Duration          // bound on one try (default 30s); a whole call gets httpx.CallBoundFactor times as long
+	Remember      *Remember              // device/browser: reuse and keep the sign-in between runs; nil = forget it at exit
 }
 
 // Session is a signed-in identity plus the endpoints and transport it was obtained with.
@@ -78,6 +79,8 @@ type Session struct {
 	HTTPClient    *http.Client
 	Method        SignInMethod
 	Timeout       time.Duration // per request bound; 0 = DefaultTimeout
+	Remembered    bool          // signed in silently from an earlier run's sign-in
+	Note          string        // something to tell the person about the sign-in ("will not be remembered")
 }
 
 // GraphScope is the scope of a token for the session's Graph.
@@ -164,37 +167,37 @@ func SignIn(ctx context.Context, o SignInOptions) (*Session, error) {
 		if o.OnDeviceCode == nil {
 			return nil, errors.New("sign-in: device code sign-in needs a way to show the code (OnDeviceCode is nil)")
 		}
-		cred, err := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
-			ClientOptions:            co,
-			ClientID:                 clientIDOrDefault(o.ClientID),
-			TenantID:                 o.TenantID,
-			DisableInstanceDiscovery: s.disableInstanceDiscovery(),
-			UserPrompt: func(_ context.Context, m azidentity.DeviceCodeMessage) error {
-				o.OnDeviceCode(DeviceCodePrompt{UserCode: m.UserCode, VerificationURL: m.VerificationURL, Message: m.Message})
-				return nil
-			},
+		cred, r, err := signInUser(ctx, o.Remember, s, o, &tro, func(c azidentity.Cache, r azidentity.AuthenticationRecord, silent bool) (userCredential, error) {
+			return azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
+				ClientOptions:            co,
+				ClientID:                 clientIDOrDefault(o.ClientID),
+				TenantID:                 o.TenantID,
+				DisableInstanceDiscovery: s.disableInstanceDiscovery(),
+				Cache:                    c, AuthenticationRecord: r, DisableAutomaticAuthentication: silent,
+				UserPrompt: func(_ context.Context, m azidentity.DeviceCodeMessage) error {
+					o.OnDeviceCode(DeviceCodePrompt{UserCode: m.UserCode, VerificationURL: m.VerificationURL, Message: m.Message})
+					return nil
+				},
+			})
 		})
 		if err != nil {
 			return nil, fail(err)
 		}
-		if rec, err = cred.Authenticate(ctx, &tro); err != nil {
-			return nil, fail(err)
-		}
-		s.Credential = cred
+		rec, s.Credential = r, cred
 	case SignInBrowser:
-		cred, err := azidentity.NewInteractiveBrowserCredential(&azidentity.InteractiveBrowserCredentialOptions{
-			ClientOptions:            co,
-			ClientID:                 clientIDOrDefault(o.ClientID),
-			TenantID:                 o.TenantID,
-			DisableInstanceDiscovery: s.disableInstanceDiscovery(),
+		cred, r, err := signInUser(ctx, o.Remember, s, o, &tro, func(c azidentity.Cache, r azidentity.AuthenticationRecord, silent bool) (userCredential, error) {
+			return azidentity.NewInteractiveBrowserCredential(&azidentity.InteractiveBrowserCredentialOptions{
+				ClientOptions:            co,
+				ClientID:                 clientIDOrDefault(o.ClientID),
+				TenantID:                 o.TenantID,
+				DisableInstanceDiscovery: s.disableInstanceDiscovery(),
+				Cache:                    c, AuthenticationRecord: r, DisableAutomaticAuthentication: silent,
+			})
 		})
 		if err != nil {
 			return nil, fail(err)
 		}
-		if rec, err = cred.Authenticate(ctx, &tro); err != nil {
-			return nil, fail(err)
-		}
-		s.Credential = cred
+		rec, s.Credential = r, cred
 	case SignInAzureCLI:
 		cred, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: o.TenantID})
 		if err != nil {

@@ -189,6 +189,12 @@ func (j *Journal) update(fn func(*JournalEntry)) error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if !j.readOnly {
+		l := fileLock(j.path)
+		l.Lock()
+		defer l.Unlock()
+		j.mergeFromDisk()
+	}
 	e := j.file.Setups[j.key]
 	if e == nil {
 		e = &JournalEntry{}

@@ -3,6 +3,8 @@ package steps
 import (
 	"net/http"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/azure"
 )
 
 // Audiences are the --audience values, mapped to Graph's signInAudience.
@@ -56,6 +58,7 @@ type Options struct {
 	AuthorityHost string
 	GraphURL      string
 	AzureHTTP     *http.Client
+	Remember      *azure.Remember // device/browser: keep the sign-in between runs (nil: forget it)
 
 	// The app
 	AppName      string

@@ -72,6 +72,30 @@ func (se *Session) Signed() SignedIn {
 	return *se.signed
 }
 
+// SignInAzure signs in to Azure alone, before any command: an inventory signs
+// in once per tenant this way and hands the sign-in on with ShareAzure.
+// observe gets the sign-in's events (the device code among them).
+func (se *Session) SignInAzure(ctx context.Context, observe func(Event)) error {
+	rn := &Runner{Stages: []Stage{{SignInAzure{}}}, Observe: observe}
+	_, err := rn.Run(ctx, se.newState(se.Options()))
+	return err
+}
+
+// ShareAzure gives this session the Azure sign-in of from (signed in with
+// the same AzureKey), so its commands sign in to Appmixer only.
+func (se *Session) ShareAzure(from *Session) {
+	src := from.Signed()
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	sg := se.signed
+	sg.Azure, sg.Graph, sg.TenantID, sg.AzureUser, sg.azureWith = src.Azure, src.Graph, src.TenantID, src.AzureUser, src.azureWith
+	sg.azureShared = true
+}
+
+// AzureKey is what an Azure sign-in depends on: sessions whose options have
+// the same key can share one sign-in.
+func AzureKey(o Options) string { return azureInputs(o.withDefaults()) }
+
 // Infos is the sidebar of a command: the sign-ins, then its flow.
 func Infos(name string, o Options) []Info {
 	infos := FlowInfo([]Stage{SignInStage()})

@@ -53,6 +53,7 @@ func (st SignInAzure) Check(ctx context.Context, s *State) error {
 		GraphURL:      o.GraphURL,
 		HTTPClient:    o.AzureHTTP,
 		Timeout:       o.Timeout,
+		Remember:      o.Remember,
 		OnDeviceCode:  onCode,
 	})
 	if err != nil {
@@ -68,7 +69,14 @@ func (st SignInAzure) Check(ctx context.Context, s *State) error {
 var simulatedWhat = map[string]string{"browser": "browser", "azure-cli": "Azure CLI", "environment": "service principal (environment)"}
 
 func (SignInAzure) Plan(s *State) Plan {
-	return Plan{Found: []string{"signed in as " + s.Signed.Who() + ", tenant " + s.tenant()}}
+	p := Plan{Found: []string{"signed in as " + s.Signed.Who() + ", tenant " + s.tenant()}}
+	if a := s.Signed.Azure; a != nil && a.Remembered {
+		p.Found[0] += " (remembered from an earlier run; logout forgets it)"
+	}
+	if a := s.Signed.Azure; a != nil && a.Note != "" && !s.Signed.azureShared {
+		p.Notes = append(p.Notes, a.Note)
+	}
+	return p
 }
 
 // Who names the Azure identity that signed in.

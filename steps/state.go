@@ -36,6 +36,7 @@ type SignedIn struct {
 	AdminUser string
 
 	azureWith, appmixerWith string // the inputs each sign-in used: a changed input signs in again
+	azureShared             bool   // the Azure sign-in came from another session (ShareAzure), which said its notes
 }
 
 // Found is what the run read: Appmixer's configuration, the app, its service

@@ -161,6 +161,9 @@ func main() {
 		}
 	}
 
+	fmt.Fprintf(os.Stderr, "measuring an inventory of %d instances on 2 tenants (latency %s, replication delay %s) …\n", inventoryInstances, *latency, *repl)
+	rows = append(rows, inventoryRows(*bin, dir, *latency, *repl)...)
+
 	if failed := printTable(os.Stdout, rows); failed > 0 {
 		fmt.Printf("\n%d budget(s) FAILED\n", failed)
 		os.Exit(exitBudgetFailed)

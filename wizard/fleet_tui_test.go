@@ -1,0 +1,83 @@
+package wizard
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/fleet"
+	"github.com/appmixer-tools/msconnector-wizard/fleet/fleetsim"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
+)
+
+const tuiInventory = `instances:
+  - {name: acme, appmixerUrl: "https://api.acme.appmixer.cloud", username: admin@acme.com, passwordEnv: PW, tenant: t1}
+  - {name: globex, appmixerUrl: "https://api.globex.appmixer.cloud", username: admin@globex.com, passwordEnv: PW, tenant: t2}
+  - {name: initech, appmixerUrl: "https://api.initech.appmixer.cloud", username: user@initech.com, passwordEnv: PW, tenant: t2}
+`
+
+// The live table against real emulators: the plans come up one instance at
+// a time, "i" applies the rest of one instance, "a" every plan of every
+// instance; the failing row's error reads in full when selected.
+func TestFleetTableConfirmsPerInstanceOrAll(t *testing.T) {
+	inv, err := fleet.Parse("inv.yaml", []byte(tuiInventory), fleet.LoadOptions{SkipEnv: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := fleetsim.Start(inv, []azuretest.Option{azuretest.WithDeviceCodeAutoApprove(time.Millisecond)}, nil)
+	t.Cleanup(w.Close)
+	w.NotAdmin(inv.Instances[2])
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	m := newFleetModel("setup", inv.Instances, func() time.Time { return fixedNow }, cancel)
+	s := newScreen(t, m, 120, 40)
+	r := &fleet.Runner{Command: "setup", Base: steps.Options{StateDir: t.TempDir(), Timeout: 5 * time.Second, WaitTimeout: 20 * time.Second},
+		Options: w.Options, Parallel: 1,
+		Observe:  func(e fleet.Event) { s.tm.Send(fleetEventMsg{e}) },
+		Prompter: func(name string) steps.Prompter { return fleetPrompter{name: name, send: s.tm.Send} }}
+	var results []fleet.Result
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		results = r.Run(ctx, inv.Instances)
+		s.tm.Send(fleetDoneMsg{results})
+	})
+
+	// Parallel 1: one instance at a time, whichever signed in first.
+	scr := s.waitFor(": Register the app (", "+ app registration", "y apply", "a apply all, every instance")
+	first := asked.FindStringSubmatch(scr)[1]
+	if !strings.Contains(scr, "i apply all of "+first) || !strings.Contains(scr, "Sign in to Azure for tenant t1 (acme)") ||
+		!strings.Contains(scr, "Sign in to Azure for tenant t2 (globex, initech)") || !strings.Contains(scr, "waiting for you") {
+		t.Errorf("no device code lines or waiting row:\n%s", scr)
+	}
+	s.key("y") // this step only: the next plan of the same instance comes up
+	s.waitFor(first + ": Service principal")
+	s.key("i") // the rest of that instance without asking
+	scr = s.waitFor(": Register the app (")
+	if second := asked.FindStringSubmatch(scr)[1]; second == first {
+		t.Fatalf("i did not apply the rest of %s", first)
+	}
+	s.key("a") // everything else
+	scr = s.waitFor("✓ ok", "x failed", "q quit")
+	if strings.Count(scr, "✓ ok") != 2 {
+		t.Errorf("want two instances ok:\n%s", scr)
+	}
+	// The failing row, selected, shows its error in full.
+	s.key("down")
+	s.key("down")
+	s.waitFor("initech:", "is not an Appmixer admin", "sign in as an Appmixer admin")
+	s.key("q")
+	wg.Wait()
+	for _, x := range results {
+		if ok := x.ExitErr() == nil; ok != (x.Instance.Name != "initech") {
+			t.Errorf("%s: %v", x.Instance.Name, x.ExitErr())
+		}
+	}
+}
+
+// asked finds the instance whose plan is on screen.
+var asked = regexp.MustCompile(`(\w+): Register the app \(`)
