@@ -24,10 +24,20 @@ import (
 
 // The demo's own delays, so it feels like Azure: a new app takes a moment to
 // replicate, a new secret to propagate, a device code to be approved.
-const (
+// MSCONNECTOR_DEMO_PACE=fast shortens them (rehearsals, tests).
+var (
 	demoApproveAfter = 3 * time.Second
 	demoReplication  = 1500 * time.Millisecond
 	demoPropagation  = time.Second
+)
+
+func demoPace(getenv func(string) string) {
+	if getenv("MSCONNECTOR_DEMO_PACE") == "fast" {
+		demoApproveAfter, demoReplication, demoPropagation = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
+	}
+}
+
+const (
 	demoWorldVersion = 1
 	demoUserPassword = "demo-user-password" // the not-admin scene's user; simulated, never real
 )
@@ -65,6 +75,7 @@ func demoDir(stateDir string) (string, error) {
 // startDemo loads the lasting world (or builds scene, when asked for or when
 // there is none), points the options at it and returns what saves it.
 func startDemo(ctx context.Context, o *steps.Options, scene string, e env) (func(), error) {
+	demoPace(e.getenv)
 	dir, err := demoDir(o.StateDir)
 	if err != nil {
 		return nil, err

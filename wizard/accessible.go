@@ -36,6 +36,9 @@ func RunAccessible(ctx context.Context, se *steps.Session, req steps.Request, ui
 		fmt.Fprintln(out, "DEMO: simulated Azure and Appmixer, nothing real changes.")
 	}
 	p := &plainSession{out: out, in: ui.In, ans: answersFrom(se.Options()), demo: ui.Demo, inv: ui.Inv}
+	if ui.Demo {
+		p.ans.demoURL, p.ans.demoTenant = se.Options().AppmixerURL, se.Options().Tenant
+	}
 	var last *steps.Outcome
 	for {
 		if !se.SignedIn() {
@@ -49,8 +52,13 @@ func RunAccessible(ctx context.Context, se *steps.Session, req steps.Request, ui
 			se.SetOptions(o)
 		}
 		o := se.Run(ctx, req, p, p.event)
-		if o.Err != nil && errors.Is(o.Err, steps.ErrQuit) && o.FromMenu && last != nil {
-			return last // "Quit" at the menu after a command: that command's outcome stands
+		if errors.Is(o.Err, steps.ErrQuit) && o.FromMenu && o.Command == "" {
+			// "Quit" at the menu is a choice, not a failure: the last
+			// command's outcome stands, or nothing was asked of the run.
+			if last == nil {
+				last = &steps.Outcome{Summary: o.Summary}
+			}
+			return last
 		}
 		last = o
 		p.sayOutcome(o)
@@ -213,7 +221,7 @@ func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, ph
 	}
 	asks := []ask{
 		{askSignIn, func() error {
-			return input("Appmixer API URL", "The REST API base, e.g. https://api.acme.appmixer.cloud", &a.URL, validateURL)
+			return input("Appmixer API URL", "The REST API base, e.g. https://api.acme.appmixer.cloud", &a.URL, a.checkURL)
 		}},
 		{askSignIn, func() error {
 			if a.hasToken {
@@ -224,7 +232,7 @@ func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, ph
 		{askSignIn, func() error { return askPassword(a, w, r) }},
 		{askSignIn, func() error { return choose("Sign in to Azure with", "", &a.Auth, authOptions) }},
 		{askSignIn, func() error {
-			return input("Azure tenant (optional, Enter for your home tenant)", "", &a.Tenant, func(string) error { return nil })
+			return input("Azure tenant (optional, Enter for your home tenant)", "", &a.Tenant, a.checkTenant)
 		}},
 		{askSetup, func() error {
 			return input("App registration name", appNameHelp, &a.AppName, required("the app name"))

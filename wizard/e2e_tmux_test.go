@@ -12,63 +12,13 @@ import (
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/tmuxtest"
 )
 
 // clientSecretShape is what a Graph secretText looks like (3 characters,
 // "8Q~", then 34 more), as the Entra emulator mints them: any match on
 // screen is a leaked secret, since only the 3-character hint may be shown.
 var clientSecretShape = regexp.MustCompile(`[A-Za-z0-9]{3}8Q~[A-Za-z0-9_.~-]{20,}`)
-
-// tmuxRun drives the real binary in a detached tmux server of its own.
-type tmuxRun struct {
-	t      *testing.T
-	socket string
-	seen   []string // every distinct capture, checked for secrets at the end
-}
-
-func (r *tmuxRun) tmux(args ...string) string {
-	r.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", r.socket, "-f", "/dev/null"}, args...)...).CombinedOutput()
-	if err != nil {
-		r.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func (r *tmuxRun) capture() string {
-	scr := r.tmux("capture-pane", "-p", "-t", "wz")
-	if len(r.seen) == 0 || r.seen[len(r.seen)-1] != scr {
-		r.seen = append(r.seen, scr)
-	}
-	return scr
-}
-
-// waitFor polls capture-pane until every want is on screen.
-func (r *tmuxRun) waitFor(want ...string) string {
-	r.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		scr := r.capture()
-		if containsAll(scr, want) {
-			return scr
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("screen never showed %q; last screen:\n%s", want, scr)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval between captures
-	}
-}
-
-func containsAll(s string, want []string) bool {
-	for _, w := range want {
-		if !strings.Contains(s, w) {
-			return false
-		}
-	}
-	return true
-}
-
-func (r *tmuxRun) keys(k ...string) { r.tmux(append([]string{"send-keys", "-t", "wz"}, k...)...) }
 
 func TestE2EDemoInTmux(t *testing.T) {
 	if testing.Short() {
@@ -85,53 +35,51 @@ func TestE2EDemoInTmux(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
-	r := &tmuxRun{t: t, socket: fmt.Sprintf("wizard-e2e-%d", os.Getpid())}
 	exitFile, rawLog := filepath.Join(dir, "exit"), filepath.Join(dir, "raw.log")
-	cmd := fmt.Sprintf("%s --demo; echo $? > %s", bin, exitFile)
-	r.tmux("new-session", "-d", "-s", "wz", "-x", "100", "-y", "30", "sh", "-c", cmd)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", r.socket, "kill-server").Run() })
-	r.tmux("set-option", "-t", "wz", "history-limit", "50000")
-	r.tmux("set-option", "-w", "-t", "wz", "remain-on-exit", "on") // keep the pane to read its scrollback
-	r.tmux("pipe-pane", "-t", "wz", "-o", "cat >> "+rawLog)        // every byte the program writes
+	cmd := fmt.Sprintf("%s --demo --state-dir %s; echo $? > %s", bin, filepath.Join(dir, "state"), exitFile)
+	r := tmuxtest.Start(t, "wizard-e2e", 100, 30, cmd)
+	r.Tmux("set-option", "-t", "wz", "history-limit", "50000")
+	r.Tmux("set-option", "-w", "-t", "wz", "remain-on-exit", "on") // keep the pane to read its scrollback
+	r.Tmux("pipe-pane", "-t", "wz", "-o", "cat >> "+rawLog)        // every byte the program writes
 
 	// The sign-in inputs, pre-filled by --demo: each Enter waits for its field's focus bar.
-	r.waitFor("DEMO: simulated Azure and Appmixer", "┃ Appmixer API URL", "✓ https://127.0.0.1")
-	r.keys("Enter")
-	r.waitFor("┃ Appmixer admin username", "admin")
-	r.keys("Enter")
-	scr := r.waitFor("┃ Appmixer admin password", "Nothing shows as you type")
-	r.keys("Enter")
-	r.waitFor("┃ Sign in to Azure with", "Device code")
-	r.keys("Enter")
-	r.waitFor("┃ Azure tenant (optional)")
-	r.keys("Enter")
+	r.WaitFor("DEMO: simulated Azure and Appmixer", "┃ Appmixer API URL", "✓ https://api.demo.appmixer.test")
+	r.Keys("Enter")
+	r.WaitFor("┃ Appmixer admin username", "admin")
+	r.Keys("Enter")
+	scr := r.WaitFor("┃ Appmixer admin password", "Nothing shows as you type")
+	r.Keys("Enter")
+	r.WaitFor("┃ Sign in to Azure with", "Device code")
+	r.Keys("Enter")
+	r.WaitFor("┃ Azure tenant (optional)")
+	r.Keys("Enter")
 
 	// Sign-in: the demo shows a device code, then approves it by itself.
-	scr = r.waitFor("Open this page and enter the code", "/devicelogin", "c copy code", "● Sign in to Azure", "the demo signs you in by itself")
+	scr = r.WaitFor("Open this page and enter the code", "/devicelogin", "c copy code", "● Sign in to Azure", "the demo signs you in by itself")
 	if !regexp.MustCompile(`║\s+(\S ){5,}\S\s+║`).MatchString(scr) {
 		t.Errorf("device code not shown large and spaced:\n%s", scr)
 	}
 
 	// A fresh Appmixer holds no clientId: no menu, the setup questions follow.
-	r.waitFor("┃ App registration name", "Appmixer", "✓ Sign in to Azure")
-	r.keys("Enter")
-	r.waitFor("┃ Client secret expiry", "24 months")
-	r.keys("Enter")
-	r.waitFor("┃ Supported account types", "Work/school + personal accounts")
-	r.keys("Enter")
-	r.waitFor("┃ API permissions", "Documented")
-	r.keys("Enter")
-	r.waitFor("┃ Tenant field in Appmixer")
-	r.keys("Enter")
-	r.waitFor("┃ Grant admin consent now?")
-	r.keys("Enter")
+	r.WaitFor("┃ App registration name", "Appmixer", "✓ Sign in to Azure")
+	r.Keys("Enter")
+	r.WaitFor("┃ Client secret expiry", "24 months")
+	r.Keys("Enter")
+	r.WaitFor("┃ Supported account types", "Work/school + personal accounts")
+	r.Keys("Enter")
+	r.WaitFor("┃ API permissions", "Documented")
+	r.Keys("Enter")
+	r.WaitFor("┃ Tenant field in Appmixer")
+	r.Keys("Enter")
+	r.WaitFor("┃ Grant admin consent now?")
+	r.Keys("Enter")
 
 	// Every plan: read it, apply it, until the summary.
 	var planned []string
 	deadline := time.Now().Add(60 * time.Second)
 	last := ""
 	for {
-		scr = r.capture()
+		scr = r.Capture()
 		if strings.Contains(scr, "The Microsoft connector is set up") {
 			break
 		}
@@ -142,7 +90,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 			title := paneTitle(scr)
 			if title != last {
 				planned, last = append(planned, title), title
-				r.keys("Enter")
+				r.Keys("Enter")
 			}
 		}
 		if time.Now().After(deadline) {
@@ -155,35 +103,34 @@ func TestE2EDemoInTmux(t *testing.T) {
 			t.Errorf("no plan screen for %q; saw %v", want, planned)
 		}
 	}
-	scr = r.waitFor("✓ The Microsoft connector is set up", "Client ID", "Tenant ID", "Client secret", "expires", "enter finish")
+	scr = r.WaitFor("✓ The Microsoft connector is set up", "Client ID", "Tenant ID", "Client secret", "expires", "enter finish")
 	if !regexp.MustCompile(`Client ID\s+[0-9a-f]{8}-[0-9a-f]{4}-`).MatchString(scr) {
 		t.Errorf("summary lacks the client ID:\n%s", scr)
 	}
-	r.keys("End")
-	r.waitFor("rotate-secret", "status", "m menu")
+	r.Keys("End")
+	r.WaitFor("rotate-secret", "status", "m menu")
 
-	// The start menu within the same run (the demo's emulators live in this
-	// process, so a second run would start fresh): status, then teardown.
-	r.keys("m")
-	scr = r.waitFor("What would you like to do?", "5  Tear down")
+	// The start menu within the same run: status, then teardown.
+	r.Keys("m")
+	scr = r.WaitFor("What would you like to do?", "5  Tear down")
 	if !regexp.MustCompile(`Client ID\s+[0-9a-f]{8}-`).MatchString(scr) {
 		t.Errorf("menu does not name the existing setup's client ID:\n%s", scr)
 	}
-	r.keys("2")
-	scr = r.waitFor("✓ All", "checks passed", "✓ Secret works")
-	r.keys("m")
-	r.waitFor("What would you like to do?")
-	r.keys("5")
-	r.waitFor("To delete it, type the app's name: Appmixer", "esc keep the app")
-	r.keys("-l", "Appmixr")
-	r.keys("Enter")
-	r.waitFor(`"Appmixr" is not the app's name`)
-	r.keys("-l", "Appmixer")
-	r.keys("Enter")
-	r.waitFor("Clear Appmixer's keys", "enter apply")
-	r.keys("Enter")
-	r.waitFor("✓ Torn down", "Removed the app")
-	r.keys("Enter")
+	r.Keys("2")
+	scr = r.WaitFor("✓ All", "checks passed", "✓ Secret works")
+	r.Keys("m")
+	r.WaitFor("What would you like to do?")
+	r.Keys("5")
+	r.WaitFor("To delete it, type the app's name: Appmixer", "esc keep the app")
+	r.Keys("-l", "Appmixr")
+	r.Keys("Enter")
+	r.WaitFor(`"Appmixr" is not the app's name`)
+	r.Keys("-l", "Appmixer")
+	r.Keys("Enter")
+	r.WaitFor("Clear Appmixer's keys", "enter apply")
+	r.Keys("Enter")
+	r.WaitFor("✓ Torn down", "Removed the app")
+	r.Keys("Enter")
 
 	// Exit 0, read from the file the shell wrote after the program ended.
 	var code string
@@ -193,17 +140,17 @@ func TestE2EDemoInTmux(t *testing.T) {
 		return err == nil && code != ""
 	})
 	if code != "0" {
-		t.Fatalf("exit status %s; last screen:\n%s", code, r.capture())
+		t.Fatalf("exit status %s; last screen:\n%s", code, r.Capture())
 	}
 	// The full-screen view went with the alternate screen; the result stays.
-	if scr := r.capture(); !strings.Contains(scr, `Removed the app "Appmixer"`) {
+	if scr := r.Capture(); !strings.Contains(scr, `Removed the app "Appmixer"`) {
 		t.Errorf("the last action's result did not stay in the terminal:\n%s", scr)
 	}
 
 	// No secret anywhere: every screen seen, the whole scrollback, the raw bytes.
-	history := r.tmux("capture-pane", "-p", "-S", "-", "-E", "-", "-t", "wz")
+	history := r.Tmux("capture-pane", "-p", "-S", "-", "-E", "-", "-t", "wz")
 	raw, _ := os.ReadFile(rawLog)
-	all := strings.Join(r.seen, "\n") + history + string(raw)
+	all := strings.Join(r.Seen, "\n") + history + string(raw)
 	if pw := appmixertest.DefaultAdminPassword; strings.Contains(all, pw) {
 		t.Error("the Appmixer password appeared on the terminal")
 	}

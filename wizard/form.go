@@ -22,7 +22,8 @@ type answers struct {
 	Expiry, TenantField     string
 	Auth, Tenant            string
 	AdminConsent            bool
-	hasToken                bool // APPMIXER_TOKEN given: the password may stay empty
+	hasToken                bool   // APPMIXER_TOKEN given: the password may stay empty
+	demoURL, demoTenant     string // the demo's own services: the only answers it takes
 
 	// urlInput gets its live check line from the Update loop (refreshURLStatus):
 	// huh runs DescriptionFunc in a command goroutine, which would race with
@@ -125,6 +126,25 @@ func cmpOr(v, def string) string {
 
 // Validators. Each returns one line saying what to type instead.
 
+// checkURL is validateURL, and in the demo the demo's own Appmixer only.
+func (a *answers) checkURL(s string) error {
+	if err := validateURL(s); err != nil {
+		return err
+	}
+	if a.demoURL != "" && strings.TrimRight(strings.TrimSpace(s), "/") != a.demoURL {
+		return errors.New("the demo uses its own simulated Appmixer and never connects anywhere else: keep " + a.demoURL)
+	}
+	return nil
+}
+
+// checkTenant: in the demo, only the simulated tenant.
+func (a *answers) checkTenant(s string) error {
+	if a.demoTenant != "" && strings.TrimSpace(s) != "" && !strings.EqualFold(strings.TrimSpace(s), a.demoTenant) {
+		return errors.New("the demo signs in to its own simulated tenant only: keep " + a.demoTenant)
+	}
+	return nil
+}
+
 func validateURL(s string) error {
 	_, err := appmixer.ParseAPIURL(s)
 	return err
@@ -223,7 +243,7 @@ func newSignInForm(a *answers) *huh.Form {
 	a.urlInput = huh.NewInput().Key("url")
 	appmixerGroup := huh.NewGroup(
 		a.urlInput.Title("Appmixer API URL").Description(urlStatus(a.URL)).
-			Placeholder("https://api.YOUR_TENANT.appmixer.cloud").Value(&a.URL).Validate(validateURL),
+			Placeholder("https://api.YOUR_TENANT.appmixer.cloud").Value(&a.URL).Validate(a.checkURL),
 		huh.NewInput().Key("username").Title("Appmixer admin username").Value(&a.Username).
 			Validate(func(s string) error {
 				if a.hasToken {
@@ -239,7 +259,7 @@ func newSignInForm(a *answers) *huh.Form {
 	azureGroup := huh.NewGroup(
 		huh.NewSelect[string]().Key("auth").Title("Sign in to Azure with").Options(authOptions...).Value(&a.Auth),
 		huh.NewInput().Key("tenant").Title("Azure tenant (optional)").
-			Description("Tenant ID or domain; empty = your home tenant.").Value(&a.Tenant),
+			Description("Tenant ID or domain; empty = your home tenant.").Value(&a.Tenant).Validate(a.checkTenant),
 	).Title("Sign in to Azure").Description("Replaces: Azure portal login.")
 
 	return huh.NewForm(appmixerGroup, azureGroup).WithShowHelp(false)

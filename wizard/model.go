@@ -146,6 +146,9 @@ func newModel(cfg config) *model {
 	m.help.Styles.ShortKey, m.help.Styles.ShortDesc, m.help.Styles.ShortSeparator = m.st.keyName, m.st.keyDesc, m.st.dim
 	m.help.ShortSeparator = "  ·  "
 	m.ans = answersFrom(cfg.opts)
+	if cfg.demo {
+		m.ans.demoURL, m.ans.demoTenant = cfg.opts.AppmixerURL, cfg.opts.Tenant
+	}
 	m.infos = steps.Infos(orText(cfg.first.Command, "setup"), cfg.opts) // the likeliest flow; the Session's EventFlow corrects it
 	if cfg.signInNow {
 		m.phase, m.req = phaseRun, cfg.first

@@ -5,6 +5,15 @@ import (
 	"runtime"
 )
 
+// browserOpener is the TUI's "open the sign-in page" key: none in the demo,
+// which starts no program.
+func browserOpener(demo bool) func(string) error {
+	if demo {
+		return nil
+	}
+	return openBrowser
+}
+
 // openBrowser opens url in the default browser. Output is discarded so the
 // opener cannot scribble over the TUI (pkg/browser would write to stdout).
 func openBrowser(url string) error {

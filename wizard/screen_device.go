@@ -14,6 +14,9 @@ import (
 type deviceScreen struct{}
 
 func (deviceScreen) keys(m *model) []key.Binding {
+	if m.cfg.openURL == nil {
+		return []key.Binding{m.keys.Copy, m.keys.Interrupt} // the demo opens no browser
+	}
 	return []key.Binding{m.keys.Copy, m.keys.Open, m.keys.Interrupt}
 }
 

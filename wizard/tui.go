@@ -69,7 +69,7 @@ func RunTUI(ctx context.Context, se *steps.Session, req steps.Request, ui UI) *s
 	eng := &engine{ctx: ctx, se: se}
 	o := se.Options()
 	m := newModel(config{
-		opts: o, start: eng.start, setOptions: se.SetOptions, cancel: cancel, openURL: openBrowser,
+		opts: o, start: eng.start, setOptions: se.SetOptions, cancel: cancel, openURL: browserOpener(ui.Demo),
 		demo: ui.Demo, inv: ui.Inv, first: req, signInNow: req.Command != "" && signInComplete(o),
 	})
 	painted := prepaint(ui.Out, m)

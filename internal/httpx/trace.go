@@ -117,7 +117,7 @@ func traceExchange(who string, req *http.Request, resp *http.Response, err error
 	} else {
 		b.WriteString(resp.Status)
 	}
-	fmt.Fprintf(&b, " (%s)", took.Round(time.Millisecond))
+	fmt.Fprintf(&b, " (%dms)", took.Milliseconds()) // always in ms: easy to scan and to sort
 	if resp != nil {
 		for _, h := range requestIDHeaders {
 			if v := resp.Header.Get(h); v != "" {
