@@ -15,7 +15,7 @@ import (
 // demoScene is a prepared demo world: what a presenter can start from.
 type demoScene struct {
 	name, about string
-	setUp       bool             // the world holds a working setup first
+	setUp       bool                // the world holds a working setup first
 	then        func(d *demo) error // what is done to it after
 }
 

@@ -72,7 +72,7 @@ type Options struct {
 
 	// Run
 	DryRun      bool
-	Simulated   bool // --demo: the services are simulated; a sign-in other than the device code is simulated too
+	Simulated   bool          // --demo: the services are simulated; a sign-in other than the device code is simulated too
 	StateDir    string        // "" = os.UserConfigDir()/appmixer-msconnector
 	Timeout     time.Duration // per network request; 0 = 30s
 	WaitTimeout time.Duration // replication / secret propagation; 0 = 2m
