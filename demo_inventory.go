@@ -13,9 +13,9 @@ import (
 
 // startDemoInventory is the demo's hook for --inventory: it returns the
 // OptionsFunc that points each instance at simulated services, and a stop.
-// For now it starts fresh emulators (one Entra ID + Graph per tenant, one
-// Appmixer per instance) through fleetsim; the rebuilt, persistent demo
-// replaces this body with an OptionsFunc over its own sealed world.
+// It starts fresh loopback emulators (one Entra ID + Graph per tenant, one
+// Appmixer per instance) through fleetsim for this run only: unlike the
+// single-instance demo, an inventory's simulated world does not last.
 func startDemoInventory(inv *fleet.Inventory, base *steps.Options, e env) (fleet.OptionsFunc, func(), error) {
 	dir := ""
 	if base.StateDir == "" {

@@ -49,6 +49,9 @@ func TestCtrlCInTheTUIExits130(t *testing.T) {
 		}
 	}
 	read("Appmixer API URL") // the form is up: bubbletea has the terminal
+	if n := strings.Count(screen.String(), "\x1b[?1049h"); n != 1 {
+		t.Fatalf("start-up entered the alternate screen %d times, want once", n)
+	}
 	master.Write([]byte{3})  // ctrl+c
 	read("interrupted")
 	err = cmd.Wait()

@@ -89,7 +89,7 @@ func (rn *Runner) Run(ctx context.Context, s *State) ([]StepResult, error) {
 // checkAll runs the Checks of one stage side by side. The first failure stops
 // the others (no point finishing a device-code sign-in when the Appmixer
 // password is wrong) and is returned; a sibling stopped that way is reported
-// as skipped, with why.
+// as skipped, with why, and one that had already finished as done.
 func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -106,6 +106,11 @@ func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 		cancel()
 		return true
 	}
+	type passed struct {
+		st      Step
+		elapsed time.Duration
+	}
+	var ok []passed
 	var wg sync.WaitGroup
 	for _, st := range stage {
 		wg.Go(func() {
@@ -114,6 +119,9 @@ func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 			rn.emit(Event{Step: in, Kind: EventChecking})
 			err := st.Check(rn.noticing(sctx, in), s)
 			if err == nil {
+				mu.Lock()
+				ok = append(ok, passed{st, time.Since(start)})
+				mu.Unlock()
 				return
 			}
 			err = fmt.Errorf("%s: %w", in.Title, err)
@@ -128,6 +136,13 @@ func (rn *Runner) checkAll(ctx context.Context, s *State, stage Stage) error {
 		})
 	}
 	wg.Wait()
+	if firstErr != nil {
+		// The stage stops here, so these never reach walk: say they finished,
+		// or they would look still in progress beside the failure.
+		for _, p := range ok {
+			rn.emit(Event{Step: p.st.Info(), Kind: EventDone, Plan: p.st.Plan(s), Elapsed: p.elapsed})
+		}
+	}
 	return firstErr
 }
 

@@ -49,3 +49,27 @@ func TestFailingCheckStopsItsSiblings(t *testing.T) {
 		t.Fatalf("events: %v", kinds)
 	}
 }
+
+// A sibling that had finished before the other failed is reported done, not
+// left looking in progress (the TUI showed "● Sign in to Appmixer" for good).
+func TestFinishedSiblingOfAFailedCheckIsDone(t *testing.T) {
+	wrong := errors.New("device code expired")
+	passedFirst := make(chan struct{})
+	quick := fakeStep{id: "appmixer", check: func(context.Context) error { close(passedFirst); return nil }}
+	failing := fakeStep{id: "azure", check: func(context.Context) error { <-passedFirst; return wrong }}
+	var mu sync.Mutex
+	kinds := map[ID]EventKind{}
+	rn := &Runner{Stages: []Stage{{quick, failing}}, Observe: func(e Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		kinds[e.Step.ID] = e.Kind
+	}}
+	if _, err := rn.Run(context.Background(), NewState(Options{})); !errors.Is(err, wrong) {
+		t.Fatalf("want the failing check's error, got %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if kinds["appmixer"] != EventDone || kinds["azure"] != EventFailed {
+		t.Fatalf("last events: %v", kinds)
+	}
+}

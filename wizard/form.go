@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/azure"
@@ -298,7 +299,7 @@ func newSetupForm(a *answers) *huh.Form {
 			Options(tenantFieldOptions...).Value(&a.TenantField).Validate(a.validateTenantField),
 		huh.NewConfirm().Key("consent").Title("Grant admin consent now?").
 			Description("Consents for the whole organisation, so users are not asked one by one.").
-			Value(&a.AdminConsent),
+			Value(&a.AdminConsent).WithButtonAlignment(lipgloss.Left), // under the question, not adrift mid-screen
 	)
 
 	return huh.NewForm(appGroup, audienceGroup, permGroup, customGroup, tenantGroup).WithShowHelp(false)

@@ -165,3 +165,36 @@ func TestKeyLineFollowsTheFocusedField(t *testing.T) {
 		}
 	}
 }
+
+// The admin-consent buttons sit under their question, at the same column
+// whether the question has the focus or not (they used to shift).
+func TestConsentButtonsStayPut(t *testing.T) {
+	column := func(focus bool) int {
+		a := &answers{}
+		f := newSetupForm(a)
+		f.Init()
+		for f.GetFocusedField().GetKey() != "tenantField" {
+			f.NextGroup()
+		}
+		if focus {
+			f.NextField()
+		}
+		if got := f.GetFocusedField().GetKey(); focus && got != "consent" {
+			t.Fatalf("focused %q", got)
+		}
+		for _, line := range strings.Split(ansi.Strip(f.View()), "\n") {
+			if i := strings.Index(line, "Yes"); i >= 0 && strings.Contains(line, "No") {
+				return ansi.StringWidth(line[:i])
+			}
+		}
+		t.Fatalf("no Yes/No buttons in\n%s", ansi.Strip(f.View()))
+		return -1
+	}
+	blurred, focused := column(false), column(true)
+	if blurred != focused {
+		t.Errorf("the buttons move from column %d to %d when focused", blurred, focused)
+	}
+	if focused > 8 {
+		t.Errorf("the buttons start at column %d, adrift from their question", focused)
+	}
+}

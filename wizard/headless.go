@@ -172,12 +172,9 @@ func printReport(w io.Writer, out *steps.Outcome, inv invocation) {
 	if out.Summary.DryRun {
 		fmt.Fprintf(w, "Nothing was changed: run %s without --dry-run to apply the plan above.\n", inv.command(out.Label))
 	}
-	if len(r.Later) > 0 {
-		var ls []string
-		for _, l := range r.Later {
-			ls = append(ls, l.What+" with: "+inv.command(l.Command)+".")
-		}
-		fmt.Fprintln(w, strings.Join(ls, " "))
+	// Each command on a line of its own, so no wrapping can split one.
+	for _, l := range r.Later {
+		fmt.Fprintf(w, "%s:\n  %s\n", l.What, inv.command(l.Command))
 	}
 }
 

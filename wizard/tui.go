@@ -72,14 +72,10 @@ func RunTUI(ctx context.Context, se *steps.Session, req steps.Request, ui UI) *s
 		opts: o, start: eng.start, setOptions: se.SetOptions, cancel: cancel, openURL: browserOpener(ui.Demo),
 		demo: ui.Demo, inv: ui.Inv, first: req, signInNow: req.Command != "" && signInComplete(o),
 	})
-	painted := prepaint(ui.Out, m)
 	// 120 fps: bubbletea draws on its ticker, so its first frame waits at most ~8 ms.
 	p := tea.NewProgram(m, tea.WithInput(ui.In), tea.WithOutput(ui.Out), tea.WithContext(ctx), tea.WithFPS(120))
 	eng.setSend(p.Send)
 	final, err := p.Run()
-	if err != nil && painted && final == nil {
-		unprepaint(ui.Out) // bubbletea never took the screen over
-	}
 	cancel()
 	stopped := waitOrGiveUp(&eng.wg, stopWait)
 	if fm, ok := final.(*model); ok && fm != nil {
