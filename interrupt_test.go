@@ -52,7 +52,7 @@ func TestCtrlCInTheTUIExits130(t *testing.T) {
 	if n := strings.Count(screen.String(), "\x1b[?1049h"); n != 1 {
 		t.Fatalf("start-up entered the alternate screen %d times, want once", n)
 	}
-	master.Write([]byte{3})  // ctrl+c
+	master.Write([]byte{3}) // ctrl+c
 	read("interrupted")
 	err = cmd.Wait()
 	var ee *exec.ExitError
