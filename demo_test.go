@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +85,7 @@ func TestDemoWorldLastsBetweenRuns(t *testing.T) {
 		t.Fatalf("status in a second process: exit %d, client %s (want %s)", code, status.ClientID, setup.ClientID)
 	}
 	// The accessible mode of a third process offers the start menu of that setup.
-	code, out, _ := d.run(strings.Repeat("\n", 4)+"6\n", "--accessible") // sign-in questions, then Quit at the menu
+	code, out, _ := d.run(strings.Repeat("\n", 4)+strconv.Itoa(len(steps.Commands)+1)+"\n", "--accessible") // sign-in questions, then Quit at the menu (after every command)
 	if code != 0 || !strings.Contains(out, "Appmixer uses the Microsoft app with client ID "+setup.ClientID) || !strings.Contains(out, "Rotate the secret") {
 		t.Fatalf("third run: exit %d, no start menu for the lasting setup:\n%s", code, out)
 	}

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
 	"net"
 	"os"
 	"os/exec"
@@ -40,8 +41,8 @@ func TestDemoTouchesNothingOutside(t *testing.T) {
 		t.Run("accessible/"+m, func(t *testing.T) {
 			d := newDemoRun(t)
 			// URL, username, the sign-in choice (1-4), tenant; then the setup
-			// questions and every plan; the menu that follows gets "6" (quit).
-			in := "\n\n" + fmt.Sprint(i+1) + "\n\n" + strings.Repeat("\n", 6) + strings.Repeat("a\n", 8) + "6\n"
+			// questions and every plan; the menu that follows gets the number after every command (quit).
+			in := "\n\n" + fmt.Sprint(i+1) + "\n\n" + strings.Repeat("\n", 6) + strings.Repeat("a\n", 8) + fmt.Sprint(len(steps.Commands)+1) + "\n"
 			trace := straced(t, d, trap, in, "--accessible")
 			checkSealed(t, trace, d)
 		})

@@ -24,6 +24,13 @@ func (AdminConsent) Check(ctx context.Context, s *State) error {
 	if s.Made.AppProjected {
 		return nil
 	}
+	if s.Found.Catalogue == nil { // the consent command has no RegisterApp to load it
+		c, err := s.graph().LoadCatalogue(ctx)
+		if err != nil {
+			return err
+		}
+		s.Found.Catalogue = c
+	}
 	if s.Found.SP == nil || s.Found.SP.ID == "" {
 		if err := lookupSP(ctx, s); err != nil {
 			return err

@@ -58,6 +58,12 @@ var Commands = []Command{
 		Flow: TenantFlow, report: tenantReport, menu: tenantMenuItem,
 	},
 	{
+		Name: "consent", Short: "grant tenant-wide admin consent for the app's permissions",
+		Title: "Grant admin consent", About: "For every user of the tenant, so nobody is asked.",
+		Flags: []string{"app-id", "permissions"}, NeedsApp: true,
+		Flow: ConsentFlow, report: consentReport,
+	},
+	{
 		Name: "teardown", Short: "delete the app and Appmixer's Microsoft keys",
 		Title: "Tear down", About: "Delete the app and Appmixer's Microsoft keys.",
 		Flags: []string{"app-id"}, Destroys: true, NeedsApp: true,

@@ -112,7 +112,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 
 	// The start menu within the same run: status, then teardown.
 	r.Keys("m")
-	scr = r.WaitFor("What would you like to do?", "5  Tear down")
+	scr = r.WaitFor("What would you like to do?", menuKey("teardown")+"  Tear down")
 	if !regexp.MustCompile(`Client ID\s+[0-9a-f]{8}-`).MatchString(scr) {
 		t.Errorf("menu does not name the existing setup's client ID:\n%s", scr)
 	}
@@ -120,7 +120,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 	scr = r.WaitFor("✓ All", "checks passed", "✓ Secret works")
 	r.Keys("m")
 	r.WaitFor("What would you like to do?")
-	r.Keys("5")
+	r.Keys(menuKey("teardown"))
 	r.WaitFor("To delete it, type the app's name: Appmixer", "esc keep the app")
 	r.Keys("-l", "Appmixr")
 	r.Keys("Enter")

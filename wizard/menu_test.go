@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 	s.signInForm()
 
 	// An existing setup: the start menu, not the setup questions.
-	scr := s.waitFor("What would you like to do?", "Client ID     "+app.AppID, "5  Tear down", "› 1  Set up")
+	scr := s.waitFor("What would you like to do?", "Client ID     "+app.AppID, menuKey("teardown")+"  Tear down", "› 1  Set up")
 	s.golden("menu", scrub(scr))
 
 	s.key("down")
@@ -100,7 +101,7 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 	// Back to the menu; tear down; a wrong name is refused and keeps the app.
 	s.key("m")
 	s.waitFor("What would you like to do?")
-	s.key("5")
+	s.key(menuKey("teardown"))
 	scr = s.waitFor("Delete the app", "To delete it, type the app's name: Appmixer", "esc keep the app")
 	s.golden("teardown-confirm", scrub(scr))
 	s.key("appmixer") // wrong case: not the exact name
@@ -122,7 +123,7 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 	}
 
 	// The right name proceeds; the Appmixer plan is an ordinary confirm.
-	s.key("5")
+	s.key(menuKey("teardown"))
 	s.waitFor("To delete it, type the app's name: Appmixer")
 	s.key("Appmixer")
 	s.key("enter")
@@ -137,7 +138,7 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 	if strings.Contains(scr, "Rotate") || strings.Contains(scr, "Tear down") {
 		t.Fatalf("the menu offers what needs an app:\n%s", scr)
 	}
-	s.key("5") // not on the menu: ignored
+	s.key(menuKey("teardown")) // not on the menu: ignored
 	s.key("q")
 
 	fm := s.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
@@ -179,8 +180,8 @@ func TestMenuTenantToggleAndRotate(t *testing.T) {
 	old := e.secret()
 	s := liveTUI(t, e, steps.Request{})
 	s.signInForm()
-	s.waitFor("4  Tenant field: turn on")
-	s.key("4")
+	s.waitFor(menuKey("tenant") + "  Tenant field: turn on")
+	s.key(menuKey("tenant"))
 	s.waitFor("Tenant field", "enter apply")
 	s.key("enter")
 	s.waitFor("✓ Tenant field is on", e.az.TenantID)
@@ -189,9 +190,9 @@ func TestMenuTenantToggleAndRotate(t *testing.T) {
 		t.Fatalf("microsoftTenant = %v after turning the field on", cfg["microsoftTenant"])
 	}
 	s.key("m")
-	s.waitFor("4  Tenant field: turn off") // the menu follows what Appmixer now holds
+	s.waitFor(menuKey("tenant") + "  Tenant field: turn off") // the menu follows what Appmixer now holds
 
-	s.key("3")
+	s.key(menuKey("rotate-secret"))
 	s.applyUntil("The secret is rotated")
 	now := e.secret()
 	app := e.az.Applications()[0]
@@ -236,7 +237,7 @@ func TestAccessibleTeardownNeedsTheExactName(t *testing.T) {
 
 func TestMenuQuitAfterAStoppedTeardownIsClean(t *testing.T) {
 	e, s := atTheMenu(t)
-	s.key("5")
+	s.key(menuKey("teardown"))
 	s.waitFor("To delete it, type the app's name")
 	s.key("esc")
 	s.waitFor("What would you like to do?", "Tear down stopped at your request: nothing was changed.")
@@ -276,7 +277,7 @@ func TestEscOnSetupQuestionsReturnsToTheMenu(t *testing.T) {
 // would be untrue.
 func TestMenuRotationStoppedAfterTheNewSecretSaysSo(t *testing.T) {
 	e, s := atTheMenu(t)
-	s.key("3")
+	s.key(menuKey("rotate-secret"))
 	s.waitFor("New client secret", "enter apply")
 	s.key("enter")
 	s.waitFor("Saves clientId", "Will change", "enter apply") // the Store in Appmixer plan itself
@@ -286,7 +287,7 @@ func TestMenuRotationStoppedAfterTheNewSecretSaysSo(t *testing.T) {
 		t.Fatalf("want the old and the unused new secret, got %d", n)
 	}
 	// Run again to finish: the unused secret goes too.
-	s.key("3")
+	s.key(menuKey("rotate-secret"))
 	s.applyUntil("The secret is rotated")
 	app := e.az.Applications()[0]
 	if len(app.PasswordCredentials) != 1 || !e.az.SecretWorks(app.AppID, e.secret()) {
@@ -316,4 +317,15 @@ func (s *screen) applyUntil(done string) {
 		}
 		time.Sleep(5 * time.Millisecond) // polling interval
 	}
+}
+
+// menuKey is the start menu's digit for a command, when the menu offers
+// every command of the table (an existing setup).
+func menuKey(command string) string {
+	for i, c := range steps.Commands {
+		if c.Name == command {
+			return strconv.Itoa(i + 1)
+		}
+	}
+	panic("no command " + command)
 }
