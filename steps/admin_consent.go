@@ -83,7 +83,7 @@ func (AdminConsent) Plan(s *State) Plan {
 			Changes: []Change{{Kind: Update, Subject: SubjectAdminConsent, ID: g.ID, Before: g.Scope, After: strings.Join(append(strings.Fields(g.Scope), missing...), " ")}}}
 	}
 	return Plan{Skippable: true, Changes: []Change{{Kind: Add, Subject: SubjectAdminConsent, After: strings.Join(missing, " ")}},
-		Notes: []string{"Skipping leaves a working setup: each user is then asked to consent the first time they connect."}}
+		SkipNote: "Skipping leaves a working setup: each user is then asked to consent the first time they connect."}
 }
 
 func (AdminConsent) Apply(ctx context.Context, s *State, p Plan) ([]Change, error) {

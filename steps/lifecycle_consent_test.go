@@ -31,6 +31,11 @@ func TestConsentGrantsForTheWholeTenant(t *testing.T) {
 	if out.Summary.AdminConsent != steps.ConsentGranted || out.Report.Headline != "Admin consent is granted" {
 		t.Fatalf("summary %q, headline %q", out.Summary.AdminConsent, out.Report.Headline)
 	}
+	for _, n := range out.Report.Notes { // what skipping would leave is said at the question, not after applying
+		if strings.Contains(n, "Skipping") {
+			t.Errorf("the applied consent's result says %q", n)
+		}
+	}
 	if h.stored()["clientSecret"] != before["clientSecret"] || len(h.onlyApp().PasswordCredentials) != 1 {
 		t.Fatal("consent touched the secret")
 	}

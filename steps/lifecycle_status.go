@@ -249,9 +249,9 @@ func checkConsent(ctx context.Context, r *StatusReport, s *State) error {
 	case err != nil:
 		// the API permissions line already says what is wrong with --permissions
 	case s.Found.Grant == nil:
-		r.add(StatusOK, "Admin consent", "", "not granted: each user consents at first sign-in (setup --admin-consent grants it for the whole tenant)")
+		r.add(StatusOK, "Admin consent", "", "not granted: each user consents at first sign-in (the consent command grants it for the whole tenant)")
 	case len(missing) > 0:
-		r.add(StatusWarn, "Admin consent", "setup --admin-consent", "the tenant-wide grant lacks %s, so users are asked to consent anyway", strings.Join(missing, ", "))
+		r.add(StatusWarn, "Admin consent", "consent", "the tenant-wide grant lacks %s, so users are asked to consent anyway", strings.Join(missing, ", "))
 	default:
 		r.add(StatusOK, "Admin consent", "", "granted for all users: %s", s.Found.Grant.Scope)
 	}

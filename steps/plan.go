@@ -8,6 +8,9 @@ type Plan struct {
 	Notes   []string `json:"notes,omitempty"`   // why, warnings ("single-tenant needs the tenant field")
 	// Skippable says skipping this step leaves a working setup (front ends offer "skip" only then).
 	Skippable bool `json:"-"`
+	// SkipNote says what skipping leaves; it belongs to the question only, not
+	// to what the step did (a note applied would be untrue).
+	SkipNote string `json:"-"`
 	// ConfirmName, when set, must be typed exactly to apply (teardown: the app's name).
 	ConfirmName string `json:"-"`
 }

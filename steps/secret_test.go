@@ -119,8 +119,8 @@ func TestAdminConsentGrantsTenantWide(t *testing.T) {
 }
 
 // A grant that lacks a permission (revoked in the portal, or made for fewer)
-// makes users consent anyway: status warns, and setup --admin-consent extends
-// the same grant, keeping what it held.
+// makes users consent anyway: status warns and names the consent command,
+// which extends the same grant, keeping what it held.
 func TestAdminConsentExtendsAPartialGrantAndStatusWarns(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun(func(o *steps.Options) { o.AdminConsent = true })
@@ -132,13 +132,15 @@ func TestAdminConsentExtendsAPartialGrantAndStatusWarns(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := out.Status
-	if c := checkByName(rep, "Admin consent"); c.Level != steps.StatusWarn || !strings.Contains(c.Detail, "lacks offline_access") || !strings.Contains(c.Fix, "--admin-consent") {
+	if c := checkByName(rep, "Admin consent"); c.Level != steps.StatusWarn || !strings.Contains(c.Detail, "lacks offline_access") || c.Fix != "consent" {
 		t.Fatalf("status on a partial grant: %+v", c)
 	}
 	if err := rep.Err(); err == nil || !strings.Contains(err.Error(), "Admin consent") {
 		t.Fatalf("status must fail on the partial grant: %v", err)
 	}
-	h.mustRun(func(o *steps.Options) { o.AdminConsent = true })
+	if _, err := h.runCmd(checkByName(rep, "Admin consent").Fix); err != nil {
+		t.Fatal(err)
+	}
 	grants := h.az.PermissionGrants()
 	if len(grants) != 1 {
 		t.Fatalf("want the one grant extended, got %d grants: %+v", len(grants), grants)

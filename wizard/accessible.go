@@ -330,7 +330,7 @@ func (p linePrompter) Confirm(ctx context.Context, q steps.Question) (steps.Deci
 			if plan.Skippable {
 				return steps.Skip, nil
 			}
-			fmt.Fprintln(p.w, "This step cannot be skipped: the setup would not work without it.")
+			fmt.Fprintln(p.w, cannotSkip+" Type a to apply it, or q to stop.")
 		case "q", "quit", "n", "no":
 			return steps.Quit, nil
 		default:

@@ -84,6 +84,9 @@ func showPlan(w io.Writer, info steps.Info, plan steps.Plan) {
 	for _, n := range plan.Notes {
 		fmt.Fprintf(w, "Note: %s\n", n)
 	}
+	if plan.Skippable && plan.SkipNote != "" {
+		fmt.Fprintf(w, "Note: %s\n", plan.SkipNote)
+	}
 }
 
 // forQuestions phrases a hint for the accessible mode: inputs it asks are

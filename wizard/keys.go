@@ -57,3 +57,16 @@ func matches(k tea.KeyPressMsg, bindings ...key.Binding) (key.Binding, bool) {
 	}
 	return key.Binding{}, false
 }
+
+// cannotSkip answers s on a plan that offers no skip: skipping it would
+// leave the command undone, so the choice is to apply or to stop.
+const cannotSkip = "This step cannot be skipped: the command would not do its job without it."
+
+// quitWord says what q does on a plan: stop, or go back to the start menu
+// when the command was chosen there.
+func (k keyMap) quitWord(chosen bool) string {
+	if chosen {
+		return "q to go back to the menu"
+	}
+	return "q to stop"
+}

@@ -36,7 +36,7 @@ func (s planScreen) update(m *model, k tea.KeyPressMsg) tea.Cmd {
 		case same(b, m.keys.Skip):
 			return m.answer(steps.Skip)
 		case same(b, m.keys.NoSkip):
-			m.flash = "This step cannot be skipped: the setup would not work without it. Press enter to apply or q to stop."
+			m.flash = cannotSkip + " Press enter to apply it, or " + m.keys.quitWord(m.chosen) + "."
 		case same(b, m.keys.Quit), same(b, m.keys.QuitToMenu):
 			return m.answer(steps.Quit)
 		default:
@@ -69,9 +69,13 @@ func (m *model) planBody(p steps.Plan) string {
 	for _, ch := range p.Changes {
 		b.WriteString("  " + m.renderChange(ch) + "\n")
 	}
-	if len(p.Notes) > 0 {
+	notes := p.Notes
+	if p.Skippable && p.SkipNote != "" {
+		notes = append(notes[:len(notes):len(notes)], p.SkipNote)
+	}
+	if len(notes) > 0 {
 		b.WriteString("\n")
-		for _, n := range p.Notes {
+		for _, n := range notes {
 			b.WriteString(m.st.note.Render("! "+n) + "\n")
 		}
 	}
