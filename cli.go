@@ -330,6 +330,11 @@ func (a *app) checkDemo(cmd *cobra.Command) error {
 			return usageError{msg: fmt.Sprintf("--%s: the demo uses its own simulated services and never connects anywhere else; drop --%s (or drop --demo)", name, name)}
 		}
 	}
+	if f := cmd.Flags().Lookup("appmixer-username"); f != nil && f.Changed {
+		if _, ok := demoUsers[a.v.opts.AppmixerUsername]; !ok {
+			return usageError{msg: fmt.Sprintf("--appmixer-username %q: the demo's Appmixer has %s", a.v.opts.AppmixerUsername, demoUserNames)}
+		}
+	}
 	if a.v.demoScene != "" {
 		if _, ok := lookupScene(a.v.demoScene); !ok {
 			return usageError{msg: fmt.Sprintf("--demo-scene %q: the scenes are %s", a.v.demoScene, sceneNames())}

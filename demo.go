@@ -39,7 +39,8 @@ func demoPace(getenv func(string) string) {
 
 const (
 	demoWorldVersion = 1
-	demoUserPassword = "demo-user-password" // the not-admin scene's user; simulated, never real
+	demoUser         = "user@example.com"   // the not-admin scene's user
+	demoUserPassword = "demo-user-password" // its password; simulated, never real
 )
 
 // demoWorldFile is what lasts: the scene and both emulators' snapshots.
@@ -157,8 +158,15 @@ func (d *demo) point(o *steps.Options) {
 	}, roots)
 	o.AzureHTTP, o.AppmixerHTTP = client, client
 	o.AuthorityHost, o.GraphURL, o.Tenant, o.Cloud = demoAuthority, demoGraphURL, d.az.TenantID, "public"
-	o.AppmixerURL, o.AppmixerUsername = demoAppmixerURL, d.username
-	o.AppmixerPassword, o.AppmixerToken = steps.NewSecret(d.password()), steps.Secret{}
+	o.AppmixerURL = demoAppmixerURL
+	if _, known := demoUsers[o.AppmixerUsername]; !known { // --appmixer-username names one of them (checkDemo)
+		o.AppmixerUsername = d.username
+	}
+	o.SimulatedUsers = map[string]steps.Secret{}
+	for u, p := range demoUsers {
+		o.SimulatedUsers[u] = steps.NewSecret(p)
+	}
+	o.AppmixerPassword, o.AppmixerToken = o.SimulatedUsers[o.AppmixerUsername], steps.Secret{}
 	o.StateDir = d.dir
 	o.Simulated = true
 	if o.AuthMethod == "" {
@@ -166,12 +174,14 @@ func (d *demo) point(o *steps.Options) {
 	}
 }
 
-func (d *demo) password() string {
-	if d.username == appmixertest.DefaultAdminUsername {
-		return appmixertest.DefaultAdminPassword
-	}
-	return demoUserPassword
+// demoUsers are the simulated Appmixer's users and their (simulated) passwords.
+var demoUsers = map[string]string{
+	appmixertest.DefaultAdminUsername: appmixertest.DefaultAdminPassword,
+	demoUser:                          demoUserPassword,
 }
+
+// demoUserNames says who can sign in to the demo's Appmixer, for questions and errors.
+const demoUserNames = appmixertest.DefaultAdminUsername + " (an admin) or " + demoUser + " (not an admin)"
 
 func hostOf(raw string) string {
 	u, err := url.Parse(raw)

@@ -148,7 +148,7 @@ func expiring(d *demo) error {
 }
 
 func notAdmin(d *demo) error {
-	d.username = "user@example.com"
+	d.username = demoUser
 	d.amx.AddUser(d.username, demoUserPassword, false)
 	return nil
 }

@@ -188,6 +188,15 @@ func TestDemoScenes(t *testing.T) {
 				t.Fatalf("something changed before the refusal: %+v", r.Steps)
 			}
 		}
+		// What the error says to do works in the demo: sign in as the admin
+		// (the demo knows its users' passwords), in the same world.
+		if code, r := d.json("--appmixer-username", "admin@example.com", "--yes"); code != 0 || !r.OK {
+			t.Fatalf("signing in as the demo's admin after the refusal: exit %d, %+v", code, r)
+		}
+		code, _, stderr := d.run("", "--appmixer-username", "someone@acme.com", "--yes")
+		if code != 2 || !strings.Contains(stderr, "admin@example.com") || !strings.Contains(stderr, "user@example.com") {
+			t.Fatalf("a user the demo does not have: exit %d\n%s", code, stderr)
+		}
 	})
 }
 

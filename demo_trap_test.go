@@ -56,7 +56,7 @@ func TestDemoTouchesNothingOutside(t *testing.T) {
 				cmd := fmt.Sprintf("env -i %s strace -f -qq -e trace=connect,execve,openat,open -o %s %s --demo --state-dir %s --auth %s; touch %s",
 					strings.Join(append(d.env(), proxyEnv(trap)...), " "), trace, bin, d.stateDir, m, done)
 				r := tmuxtest.Start(t, "trap-"+m, 100, 30, cmd)
-				for _, field := range []string{"┃ Appmixer API URL", "┃ Appmixer admin username", "┃ Appmixer admin password", "┃ Sign in to Azure with", "┃ Azure tenant"} {
+				for _, field := range []string{"┃ Appmixer API URL", "┃ Appmixer admin username", "┃ Sign in to Azure with", "┃ Azure tenant"} {
 					r.WaitFor(field) // the sign-in questions, pre-filled by the demo
 					r.Keys("Enter")
 				}

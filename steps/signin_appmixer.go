@@ -43,13 +43,17 @@ func signInAppmixer(ctx context.Context, s *State) error {
 		return hint.Wrap(err, hint.Change(hint.AppmixerURL, "give the Appmixer API URL, e.g. https://api.acme.appmixer.cloud"))
 	}
 	c := appmixer.New(api, appmixer.Options{HTTPClient: s.Opts.AppmixerHTTP, Timeout: s.Opts.Timeout})
+	password := s.Opts.AppmixerPassword
+	if p, ok := s.Opts.SimulatedUsers[strings.ToLower(strings.TrimSpace(s.Opts.AppmixerUsername))]; ok && s.Opts.Simulated {
+		password = p
+	}
 	switch {
 	case !s.Opts.AppmixerToken.IsZero():
 		c.UseToken(s.Opts.AppmixerToken.Reveal())
-	case s.Opts.AppmixerUsername == "" || s.Opts.AppmixerPassword.IsZero():
+	case s.Opts.AppmixerUsername == "" || password.IsZero():
 		return hint.New("no Appmixer credentials", hint.Change(hint.AppmixerPassword, "give an Appmixer admin's username and password, or a token"))
 	default:
-		if err := c.Login(ctx, s.Opts.AppmixerUsername, s.Opts.AppmixerPassword.Reveal()); err != nil {
+		if err := c.Login(ctx, s.Opts.AppmixerUsername, password.Reveal()); err != nil {
 			return err
 		}
 	}

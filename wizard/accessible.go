@@ -37,7 +37,7 @@ func RunAccessible(ctx context.Context, se *steps.Session, req steps.Request, ui
 	}
 	p := &plainSession{out: out, in: ui.In, ans: answersFrom(se.Options()), demo: ui.Demo, inv: ui.Inv}
 	if ui.Demo {
-		p.ans.demoURL, p.ans.demoTenant = se.Options().AppmixerURL, se.Options().Tenant
+		p.ans.forDemo(se.Options())
 	}
 	var last *steps.Outcome
 	for {
@@ -93,7 +93,8 @@ func (p *plainSession) event(ev steps.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if ev.Kind == steps.EventDeviceCode {
-		fmt.Fprintf(p.out, "To sign in to Azure, open %s and enter the code %s\n", ev.Device.VerificationURL, spaced(ev.Device.UserCode))
+		// The code whole (to copy), then letter by letter (a screen reader spells it).
+		fmt.Fprintf(p.out, "To sign in to Azure, open %s and enter the code %s (spelled: %s)\n", ev.Device.VerificationURL, ev.Device.UserCode, spaced(ev.Device.UserCode))
 		if p.demo {
 			fmt.Fprintln(p.out, "The demo approves the code by itself in a few seconds.")
 		}
@@ -227,12 +228,12 @@ func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, ph
 			if a.hasToken {
 				return nil
 			}
-			return input("Appmixer admin username", "", &a.Username, required("the username"))
+			return input("Appmixer admin username", a.usernameHelp(), &a.Username, required("the username"))
 		}},
 		{askSignIn, func() error { return askPassword(a, w, r) }},
-		{askSignIn, func() error { return choose("Sign in to Azure with", "", &a.Auth, authOptions) }},
+		{askSignIn, func() error { return choose("Sign in to Azure with", authHelp, &a.Auth, authOptions) }},
 		{askSignIn, func() error {
-			return input("Azure tenant (optional, Enter for your home tenant)", "", &a.Tenant, a.checkTenant)
+			return input("Azure tenant (optional)", tenantHelp, &a.Tenant, a.checkTenant)
 		}},
 		{askSetup, func() error {
 			return input("App registration name", appNameHelp, &a.AppName, required("the app name"))
@@ -246,11 +247,11 @@ func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, ph
 			if a.Permissions != customPermissions {
 				return nil
 			}
-			return input("Custom permissions (comma list)", "", &a.Custom, a.validateCustom)
+			return input("Custom permissions (comma list)", customHelp, &a.Custom, a.validateCustom)
 		}},
 		{askSetup, func() error {
 			for {
-				if err := choose("Tenant field in Appmixer", "", &a.TenantField, tenantFieldOptions); err != nil {
+				if err := choose("Tenant field in Appmixer", tenantFieldHelp, &a.TenantField, tenantFieldOptions); err != nil {
 					return err
 				}
 				if err := a.validateTenantField(a.TenantField); err != nil {
@@ -261,7 +262,7 @@ func askAccessible(ctx context.Context, a *answers, w io.Writer, r io.Reader, ph
 			}
 		}},
 		{askSetup, func() error {
-			fmt.Fprintln(w, "Consents for the whole organisation, so users are not asked one by one.")
+			fmt.Fprintln(w, consentHelp)
 			return askYesNo(w, r, "Grant admin consent now?", &a.AdminConsent)
 		}},
 	}

@@ -3,6 +3,8 @@ package wizard
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -23,8 +25,9 @@ type answers struct {
 	Expiry, TenantField     string
 	Auth, Tenant            string
 	AdminConsent            bool
-	hasToken                bool   // APPMIXER_TOKEN given: the password may stay empty
-	demoURL, demoTenant     string // the demo's own services: the only answers it takes
+	hasToken                bool     // APPMIXER_TOKEN given: the password may stay empty
+	demoURL, demoTenant     string   // the demo's own services: the only answers it takes
+	demoUsers               []string // the demo Appmixer's users: their passwords are filled in
 
 	// urlInput gets its live check line from the Update loop (refreshURLStatus):
 	// huh runs DescriptionFunc in a command goroutine, which would race with
@@ -49,22 +52,37 @@ const customPermissions = "custom"
 type formField struct {
 	label string
 	kind  formKind
+	key   string // the huh field's key, to put the focus on it
 }
 
 // formFields are the inputs the TUI and the accessible mode ask for, by the
 // hint that names them: an error about one leads back to its question.
 var formFields = map[hint.Input]formField{
-	hint.AppmixerURL:      {"Appmixer API URL", formSignIn},
-	hint.AppmixerUsername: {"Appmixer admin username", formSignIn},
-	hint.AppmixerPassword: {"Appmixer admin password", formSignIn},
-	hint.Auth:             {"Sign in to Azure with", formSignIn},
-	hint.Tenant:           {"Azure tenant", formSignIn},
-	hint.AppName:          {"App registration name", formSetup},
-	hint.SecretExpiry:     {"Client secret expiry", formSetup},
-	hint.Audience:         {"Supported account types", formSetup},
-	hint.Permissions:      {"API permissions", formSetup},
-	hint.TenantField:      {"Tenant field in Appmixer", formSetup},
-	hint.AdminConsent:     {"Grant admin consent now?", formSetup},
+	hint.AppmixerURL:      {"Appmixer API URL", formSignIn, "url"},
+	hint.AppmixerUsername: {"Appmixer admin username", formSignIn, "username"},
+	hint.AppmixerPassword: {"Appmixer admin password", formSignIn, "password"},
+	hint.Auth:             {"Sign in to Azure with", formSignIn, "auth"},
+	hint.Tenant:           {"Azure tenant", formSignIn, "tenant"},
+	hint.AppName:          {"App registration name", formSetup, "app"},
+	hint.SecretExpiry:     {"Client secret expiry", formSetup, "expiry"},
+	hint.Audience:         {"Supported account types", formSetup, "audience"},
+	hint.Permissions:      {"API permissions", formSetup, "permissions"},
+	hint.TenantField:      {"Tenant field in Appmixer", formSetup, "tenantField"},
+	hint.AdminConsent:     {"Grant admin consent now?", formSetup, "consent"},
+}
+
+// usernameHelp says who may sign in: an admin; in the demo, its users.
+func (a *answers) usernameHelp() string {
+	if len(a.demoUsers) > 0 {
+		return "The demo's users: " + strings.Join(a.demoUsers, ", ") + " (the demo fills in their passwords)."
+	}
+	return "An Appmixer admin: the connector configuration needs the admin scope."
+}
+
+// forDemo limits the answers to the demo's own services and users.
+func (a *answers) forDemo(o steps.Options) {
+	a.demoURL, a.demoTenant = o.AppmixerURL, o.Tenant
+	a.demoUsers = slices.Sorted(maps.Keys(o.SimulatedUsers))
 }
 
 // answersFrom pre-fills the form from flags and env (already in Options).
@@ -208,8 +226,14 @@ var (
 		huh.NewOption("Work/school accounts in any organisation", "multi-tenant"),
 		huh.NewOption("Only your organisation (single tenant)", "single-tenant"),
 	}
-	appNameHelp  = "Shown to users on Microsoft's consent screen."
-	audienceHelp = "Who can connect Microsoft accounts in Appmixer. Personal = outlook.com and personal OneDrive. " +
+	appNameHelp     = "Shown to users on Microsoft's consent screen."
+	passwordHelp    = "Nothing shows as you type, not even its length; kept in memory only."
+	authHelp        = "The device code works anywhere, over SSH too."
+	tenantHelp      = "Tenant ID or domain; empty = your home tenant."
+	customHelp      = "Delegated Graph permission names; checked against Graph before anything changes."
+	tenantFieldHelp = "Appmixer's microsoftTenant key: adds a Tenant field to the Microsoft connect dialog."
+	consentHelp     = "Consents for the whole organisation, so users are not asked one by one."
+	audienceHelp    = "Who can connect Microsoft accounts in Appmixer. Personal = outlook.com and personal OneDrive. " +
 		"Single tenant needs the Tenant field on: users then type your tenant ID when they connect."
 
 	permissionOptions = []huh.Option[string]{
@@ -242,25 +266,31 @@ var (
 // before anyone answers them.
 func newSignInForm(a *answers) *huh.Form {
 	a.urlInput = huh.NewInput().Key("url")
-	appmixerGroup := huh.NewGroup(
+	fields := []huh.Field{
 		a.urlInput.Title("Appmixer API URL").Description(urlStatus(a.URL)).
 			Placeholder("https://api.YOUR_TENANT.appmixer.cloud").Value(&a.URL).Validate(a.checkURL),
-		huh.NewInput().Key("username").Title("Appmixer admin username").Value(&a.Username).
+		huh.NewInput().Key("username").Title("Appmixer admin username").Description(a.usernameHelp()).Value(&a.Username).
 			Validate(func(s string) error {
 				if a.hasToken {
 					return nil
 				}
+				if len(a.demoUsers) > 0 && !slices.Contains(a.demoUsers, strings.TrimSpace(s)) {
+					return errors.New("the demo's Appmixer has " + strings.Join(a.demoUsers, " and "))
+				}
 				return required("the username")(s)
 			}),
-		huh.NewInput().Key("password").Title("Appmixer admin password").
-			Description("Nothing shows as you type, not even its length; kept in memory only.").
-			EchoMode(huh.EchoModeNone).Value(&a.Password).Validate(a.validatePassword),
+	}
+	if len(a.demoUsers) == 0 { // the demo fills the password in from the username
+		fields = append(fields, huh.NewInput().Key("password").Title("Appmixer admin password").Description(passwordHelp).
+			EchoMode(huh.EchoModeNone).Value(&a.Password).Validate(a.validatePassword))
+	}
+	appmixerGroup := huh.NewGroup(fields...,
 	).Title("Sign in to Appmixer").Description("Replaces: Backoffice login. The user must be an admin.")
 
 	azureGroup := huh.NewGroup(
-		huh.NewSelect[string]().Key("auth").Title("Sign in to Azure with").Options(authOptions...).Value(&a.Auth),
+		huh.NewSelect[string]().Key("auth").Title("Sign in to Azure with").Description(authHelp).Options(authOptions...).Value(&a.Auth),
 		huh.NewInput().Key("tenant").Title("Azure tenant (optional)").
-			Description("Tenant ID or domain; empty = your home tenant.").Value(&a.Tenant).Validate(a.checkTenant),
+			Description(tenantHelp).Value(&a.Tenant).Validate(a.checkTenant),
 	).Title("Sign in to Azure").Description("Replaces: Azure portal login.")
 
 	return huh.NewForm(appmixerGroup, azureGroup).WithShowHelp(false)
@@ -289,16 +319,16 @@ func newSetupForm(a *answers) *huh.Form {
 	)
 	customGroup := huh.NewGroup(
 		huh.NewInput().Key("custom").Title("Custom permissions (comma list)").
-			Description("Delegated Graph permission names; checked against Graph before anything changes.").
+			Description(customHelp).
 			Placeholder("User.Read,Files.Read.All,offline_access").Value(&a.Custom).Validate(a.validateCustom),
 	).WithHideFunc(func() bool { return a.Permissions != customPermissions })
 
 	tenantGroup := huh.NewGroup(
 		huh.NewSelect[string]().Key("tenantField").Title("Tenant field in Appmixer").
-			Description("Appmixer's microsoftTenant key: adds a Tenant field to the Microsoft connect dialog.").
+			Description(tenantFieldHelp).
 			Options(tenantFieldOptions...).Value(&a.TenantField).Validate(a.validateTenantField),
 		huh.NewConfirm().Key("consent").Title("Grant admin consent now?").
-			Description("Consents for the whole organisation, so users are not asked one by one.").
+			Description(consentHelp).
 			Value(&a.AdminConsent).WithButtonAlignment(lipgloss.Left), // under the question, not adrift mid-screen
 	)
 

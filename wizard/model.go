@@ -96,6 +96,7 @@ type model struct {
 	urlStatus   string            // last live check shown under the URL input
 	setupReply  chan<- setupReply // the Session waits for the setup answers
 	formNote    string            // a line above the form: why it is back
+	focusKey    string            // the field the next form opens on (an error's "r")
 
 	req      steps.Request // what runs (or ran last)
 	infos    []steps.Info  // the sidebar
@@ -147,7 +148,7 @@ func newModel(cfg config) *model {
 	m.help.ShortSeparator = "  ·  "
 	m.ans = answersFrom(cfg.opts)
 	if cfg.demo {
-		m.ans.demoURL, m.ans.demoTenant = cfg.opts.AppmixerURL, cfg.opts.Tenant
+		m.ans.forDemo(cfg.opts)
 	}
 	m.infos = steps.Infos(orText(cfg.first.Command, "setup"), cfg.opts) // the likeliest flow; the Session's EventFlow corrects it
 	if cfg.signInNow {

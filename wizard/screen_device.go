@@ -45,7 +45,7 @@ func (deviceScreen) view(m *model, w int) ([]string, string) {
 	// The code large: spaced letters in a double box, readable across a room.
 	code := m.st.codeBox.Render(m.st.code.Render(spaced(dc.UserCode)))
 	top = append(top, strings.Split(code, "\n")...)
-	top = append(top, "")
+	top = append(top, "  To paste: "+dc.UserCode+m.st.dim.Render(" (c sends it to the clipboard)"), "") // the box's spaces would paste too
 	wait := m.spin.View() + " Waiting for you to sign in"
 	if !dc.ExpiresOn.IsZero() {
 		left := dc.ExpiresOn.Sub(m.cfg.now()).Truncate(time.Second)

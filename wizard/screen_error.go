@@ -41,6 +41,7 @@ func (s errorScreen) update(m *model, k tea.KeyPressMsg) tea.Cmd {
 		case same(b, m.keys.Fix):
 			f, _ := m.fixForm()
 			m.formNote = "Change " + orText(f.label, "your answers") + ", then press enter."
+			m.focusKey = f.key
 			if f.kind == formSignIn {
 				return m.showForm(newSignInForm(m.ans), formSignIn)
 			}

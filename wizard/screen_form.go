@@ -75,7 +75,25 @@ func (m *model) onFormBuilt(f *huh.Form) tea.Cmd {
 // showForm puts a form on screen, sized to the pane.
 func (m *model) showForm(f *huh.Form, k formKind) tea.Cmd {
 	m.form, m.formKind, m.phase = f, k, phaseForm
-	return tea.Batch(f.Init(), m.updateForm(m.formSize()))
+	init := f.Init()
+	focusOn(f, m.focusKey) // the field an error's "r" leads back to
+	m.focusKey = ""
+	return tea.Batch(init, m.updateForm(m.formSize()))
+}
+
+// focusOn moves the focus forward to the field with key (not there: it stays
+// where the form stopped, at a field that does not validate or at the end).
+func focusOn(f *huh.Form, key string) {
+	for range 16 {
+		at := f.GetFocusedField()
+		if key == "" || at == nil || at.GetKey() == key {
+			return
+		}
+		f.NextField()
+		if f.GetFocusedField() == at {
+			f.NextGroup() // the last field of its group
+		}
+	}
 }
 
 // formRefresh makes huh rebuild its cached view after a description changed.

@@ -237,7 +237,21 @@ func TestErrorOnAnAnswerLeadsBackToItsQuestion(t *testing.T) {
 	}
 	reply := make(chan setupReply, 1)
 	s.tm.Send(setupMsg{opts: steps.Options{}, reply: reply})
-	s.waitFor("Change API permissions, then press enter.", "App registration name")
+	s.waitFor("Change API permissions, then press enter.", "┃ API permissions") // the focus is on that question
+	s.key("ctrl+c")
+	s.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// A sign-in error about the username: r opens the sign-in form on that field.
+func TestSignInErrorFocusesTheFieldItNames(t *testing.T) {
+	f := &fakeEngine{}
+	s := newScreen(t, runningModel(f, func() {}), 80, 24)
+	waitUntil(t, "the run to start", func() bool { return f.count() == 1 })
+	notAdmin := hint.Wrap(errors.New("user@example.com is not an Appmixer admin"), hint.Change(hint.AppmixerUsername, "sign in as an Appmixer admin"))
+	s.tm.Send(doneMsg{&steps.Outcome{Command: "setup", Err: notAdmin}})
+	s.waitFor(`press r to change "Appmixer admin username"`)
+	s.key("r")
+	s.waitFor("Change Appmixer admin username, then press enter.", "┃ Appmixer admin username")
 	s.key("ctrl+c")
 	s.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
