@@ -71,16 +71,16 @@ type Options struct {
 	KeepOld      bool // rotate-secret: keep the old secrets this program made
 
 	// Run
-	DryRun      bool
-	Simulated   bool          // --demo: the services are simulated; a sign-in other than the device code is simulated too
+	DryRun    bool
+	Simulated bool // --demo: the services are simulated; a sign-in other than the device code is simulated too
 	// SimulatedUsers are the demo Appmixer's users and passwords: the password
 	// follows the username at sign-in, so a presenter who changes the user
 	// (the not-admin scene) signs in as that user without typing a password.
 	SimulatedUsers map[string]Secret
-	StateDir    string        // "" = os.UserConfigDir()/appmixer-msconnector
-	Timeout     time.Duration // per network request; 0 = 30s
-	WaitTimeout time.Duration // replication / secret propagation; 0 = 2m
-	Now         func() time.Time
+	StateDir       string        // "" = os.UserConfigDir()/appmixer-msconnector
+	Timeout        time.Duration // per network request; 0 = 30s
+	WaitTimeout    time.Duration // replication / secret propagation; 0 = 2m
+	Now            func() time.Time
 }
 
 // withDefaults fills the empty options.
