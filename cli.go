@@ -41,19 +41,22 @@ func (e usageError) Unwrap() error { return e.err }
 // usageOf prefixes a parse error with the flag it came from, keeping its hint.
 func usageOf(flag string, err error) usageError { return usageError{flag + ": " + err.Error(), err} }
 
-const longHelp = `msconnector-wizard sets up Appmixer's Microsoft connector: the Azure app
-registration (redirect URIs, permissions, client secret) and the appmixer:microsoft
-configuration. It shows each change and asks before making it.
-
-Exit codes: 0 done, 1 failed (one line says why and what to do) or stopped at a
-plan, 2 wrong usage, 130 interrupted (run the same command again to continue).`
+// longHelp is two paragraphs without line breaks of their own: fang wraps
+// them to the terminal.
+const longHelp = "msconnector-wizard sets up Appmixer's Microsoft connector: the Azure app registration " +
+	"(redirect URIs, permissions, client secret) and the appmixer:microsoft configuration. " +
+	"It shows each change and asks before making it.\n\n" +
+	"Exit codes: 0 done, 1 failed (one line says why and what to do) or stopped at a plan, " +
+	"2 wrong usage, 130 interrupted (run the same command again to continue)."
 
 const examples = `# Try it against simulated Azure and Appmixer services
 msconnector-wizard --demo
 # Set up, asking each question
 msconnector-wizard
 # Headless (scripts, CI); the password comes from APPMIXER_PASSWORD
-msconnector-wizard --yes --appmixer-url https://api.acme.appmixer.cloud --appmixer-username admin@acme.com
+msconnector-wizard --yes \
+  --appmixer-url https://api.acme.appmixer.cloud \
+  --appmixer-username admin@acme.com
 # For cron and monitoring: exit 1 when anything needs attention
 msconnector-wizard status --json`
 
@@ -129,6 +132,7 @@ func (a *app) bind(fs *pflag.FlagSet, name string) {
 // execute runs the tree under fang (styled help, --version, completions, man
 // page); errors are one line, and with --json one object on stdout too.
 func execute(ctx context.Context, root *cobra.Command, a *app) error {
+	wrapFlagHelp(root)
 	return fang.Execute(ctx, root, fang.WithVersion(version()), fang.WithErrorHandler(func(_ io.Writer, _ fang.Styles, err error) {
 		if !a.ran {
 			a.usage(err)
@@ -142,12 +146,27 @@ func (a *app) usage(err error) int {
 	a.code = exitUsage
 	if wantsJSON(a.args) {
 		_ = wizard.EncodeJSON(a.env.out, struct {
-			OK    bool   `json:"ok"`
-			Error string `json:"error"`
-		}{false, wizard.ErrorLine(err, wizard.Invocation(false))})
+			OK      bool   `json:"ok"`
+			Command string `json:"command"`
+			Error   string `json:"error"`
+		}{false, commandOf(a.args), wizard.ErrorLine(err, wizard.Invocation(false, ""))})
 	}
-	fmt.Fprintln(a.env.err, "error: "+wizard.ErrorLine(err, wizard.Invocation(false))+" (see --help)")
+	fmt.Fprintln(a.env.err, "error: "+wizard.ErrorLine(err, wizard.Invocation(false, ""))+" (see --help)")
 	return a.code
+}
+
+// commandOf names the command the raw words ask for (setup when none does),
+// for a usage error found before the flags were parsed.
+func commandOf(args []string) string {
+	for _, w := range args {
+		if w == "--" {
+			break
+		}
+		if _, ok := steps.LookupCommand(w); ok || w == "logout" {
+			return w
+		}
+	}
+	return "setup"
 }
 
 // wantsJSON reads --json from the raw words, for a usage error found before
@@ -195,7 +214,11 @@ func (a *app) runCommand(cmd *cobra.Command, c steps.Command, args []string) err
 		a.code = max(a.code, exitFail)
 	}
 	if a.code == exitInterrupted {
-		fmt.Fprintln(a.env.err, "interrupted: nothing else was changed; run the same command again to continue")
+		again := "run the same command again to continue"
+		if a.v.demoScene != "" {
+			again = "run it again without --demo-scene to continue (with it, the scene starts over)"
+		}
+		fmt.Fprintln(a.env.err, "interrupted: nothing else was changed; "+again)
 	}
 	return nil
 }
@@ -357,8 +380,11 @@ func (a *app) checkInputs(c steps.Command) error {
 	if a.v.extra.inventory != "" {
 		return a.checkInventory(c)
 	}
-	if a.v.demo || a.interactive() || a.v.accessible && !a.v.yes && !a.v.json {
-		return nil // the demo fills them; the TUI and the accessible mode ask
+	if a.interactive() || a.v.accessible && !a.v.yes && !a.v.json {
+		return nil // the TUI and the accessible mode ask
+	}
+	if a.v.demo {
+		return a.needYes(c, nil) // the demo fills the inputs in, but a script's contract is the same
 	}
 	var missing []string
 	if o.AppmixerURL == "" {
@@ -403,7 +429,7 @@ func also(missing []string) string {
 // start runs the command in the front end the invocation calls for.
 func (a *app) start(ctx context.Context, c steps.Command, arg string, bare bool) (*steps.Outcome, error) {
 	o := a.v.opts
-	inv := wizard.Invocation(a.v.demo)
+	inv := wizard.Invocation(a.v.demo, a.v.opts.StateDir)
 	if a.v.demo {
 		stop, err := startDemo(ctx, &o, a.v.demoScene, a.env)
 		if err != nil {

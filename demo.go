@@ -106,7 +106,7 @@ func startDemo(ctx context.Context, o *steps.Options, scene string, e env) (func
 	if d.scene == "throttled" {
 		d.throttle()
 	}
-	fmt.Fprintf(e.err, "Demo (scene %s): Azure and Appmixer are simulated in this process; nothing real is changed. Start over with --demo-scene fresh.\n", d.scene)
+	fmt.Fprintf(e.err, "Demo (scene %s): simulated Azure and Appmixer; nothing real is changed.\nStart over with --demo-scene fresh.\n", d.scene)
 	return func() {
 		if err := d.save(); err != nil {
 			fmt.Fprintln(e.err, "warning: the demo world was not saved:", err)

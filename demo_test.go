@@ -212,3 +212,44 @@ func TestDemoRefusesValuesThatPointElsewhere(t *testing.T) {
 		}
 	}
 }
+
+// The demo's handover record names a rotate command that works on the demo's
+// world (never an empty --appmixer-url), and the "later" lines keep the state
+// directory, so they find the same world.
+func TestDemoCommandsItSuggestsFindTheSameWorld(t *testing.T) {
+	d := newDemoRun(t)
+	md := filepath.Join(t.TempDir(), "handover.md")
+	code, stdout, stderr := d.run("", "--yes", "--report", md)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "--demo --state-dir " + d.stateDir + " rotate-secret --yes"
+	if !strings.Contains(string(b), want) || strings.Contains(string(b), "--appmixer-url  ") {
+		t.Fatalf("the record's rotate command lacks %q:\n%s", want, b)
+	}
+	if !strings.Contains(stdout, "--demo --state-dir "+d.stateDir+" status") {
+		t.Fatalf("the later lines lose the state directory:\n%s", stdout)
+	}
+}
+
+// A script rehearsed against the demo learns the real contract: a change
+// without a terminal needs --yes, a teardown above all.
+func TestDemoHeadlessNeedsYesLikeARealRun(t *testing.T) {
+	d := newDemoRun(t)
+	if code, r := d.json("--yes"); code != 0 || !r.OK {
+		t.Fatalf("setup: exit %d, %+v", code, r)
+	}
+	for _, args := range [][]string{{"teardown"}, {"rotate-secret"}, {}} {
+		code, stdout, stderr := d.run("", append(args, "--json")...)
+		if code != 2 || !strings.Contains(stdout+stderr, "--yes") {
+			t.Fatalf("%v without --yes: exit %d\n%s\n%s", args, code, stdout, stderr)
+		}
+	}
+	if code, r := d.json("status"); code != 0 || r.ClientID == "" {
+		t.Fatalf("the setup did not survive the refused commands: exit %d, %+v", code, r)
+	}
+}

@@ -99,7 +99,7 @@ func (a *app) runInventory(ctx context.Context, c steps.Command, arg string) int
 		base.AzureHTTP, base.AppmixerHTTP = a.env.client, a.env.client
 	}
 	r := &fleet.Runner{Command: c.Name, Arg: arg, Base: base, Options: optionsFor, Parallel: x.parallel}
-	inv := wizard.Invocation(a.v.demo)
+	inv := wizard.Invocation(a.v.demo, a.v.opts.StateDir)
 	var results []fleet.Result
 	ok := false
 	if a.interactive() {

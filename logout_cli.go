@@ -42,20 +42,26 @@ var rememberCacheName string
 func (a *app) logoutCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "logout", Short: "forget the remembered Azure sign-in (the next run asks again)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a.ran = true
 			a.v.opts.AuthMethod = "device"
 			r := a.remember()
-			if r == nil {
+			if r == nil && !a.v.demo {
 				return usageError{msg: "no config directory to forget a sign-in in: pass --state-dir"}
 			}
-			removed, err := r.Forget()
-			if err != nil {
-				fmt.Fprintln(a.env.err, "error: logout: "+err.Error())
-				a.code = exitFail
-				return nil
+			a.ran = true
+			var removed []string
+			if r != nil {
+				var err error
+				if removed, err = r.Forget(); err != nil {
+					fmt.Fprintln(a.env.err, "error: logout: "+err.Error())
+					a.code = exitFail
+					return nil
+				}
 			}
 			msg := "No Azure sign-in was remembered."
-			if len(removed) > 0 {
+			switch {
+			case a.v.demo:
+				msg = "The demo never remembers a sign-in: nothing to forget."
+			case len(removed) > 0:
 				msg = fmt.Sprintf("Forgot the remembered Azure sign-in (%d file(s) removed); the next run asks you to sign in.", len(removed))
 			}
 			if a.v.json {

@@ -56,3 +56,19 @@ func TestLogoutForgetsTheRememberedSignIn(t *testing.T) {
 		t.Errorf("logout --json: exit %d, %q", code, stdout)
 	}
 }
+
+// The demo remembers nothing: logout says so, exit 0, one object with --json.
+func TestLogoutInTheDemo(t *testing.T) {
+	code, stdout, stderr := runMain(t, nil, false, "--demo", "logout", "--state-dir", t.TempDir())
+	if code != exitOK || !strings.Contains(stdout, "nothing to forget") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runMain(t, nil, false, "--demo", "logout", "--json")
+	var res struct {
+		OK      bool   `json:"ok"`
+		Command string `json:"command"`
+	}
+	if code != exitOK || json.Unmarshal([]byte(stdout), &res) != nil || !res.OK || res.Command != "logout" {
+		t.Fatalf("--json: exit %d, %q", code, stdout)
+	}
+}

@@ -30,7 +30,9 @@ func main() {
 	// A short-lived CLI: fewer collections during start-up (the first frame) at
 	// the cost of a few MiB; peak memory stays far below its budget.
 	debug.SetGCPercent(400)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A closed terminal (SIGHUP) stops the run like ctrl+c: the journal and
+	// the demo's world are saved on the way out, not lost with the window.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], env{
 		in: os.Stdin, out: os.Stdout, err: os.Stderr, getenv: os.Getenv,

@@ -97,10 +97,11 @@ func TestUsageErrors(t *testing.T) {
 			// With --json a script reads the same error as one object on stdout.
 			code, stdout, _ = runMain(t, c.vars, false, append(c.args, "--json")...)
 			var res struct {
-				OK    bool   `json:"ok"`
-				Error string `json:"error"`
+				OK      bool   `json:"ok"`
+				Command string `json:"command"`
+				Error   string `json:"error"`
 			}
-			if code != exitUsage || json.Unmarshal([]byte(stdout), &res) != nil || res.OK || res.Error == "" {
+			if code != exitUsage || json.Unmarshal([]byte(stdout), &res) != nil || res.OK || res.Error == "" || res.Command == "" {
 				t.Errorf("with --json: exit %d, stdout %q", code, stdout)
 			}
 		})

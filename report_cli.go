@@ -13,6 +13,7 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/fleet"
 	"github.com/appmixer-tools/msconnector-wizard/handover"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
+	"github.com/appmixer-tools/msconnector-wizard/wizard"
 )
 
 // reportCommands are the commands that write handover records.
@@ -68,7 +69,7 @@ func (a *app) writeReports(out *steps.Outcome) error {
 	if (x.report == "" && x.reportICS == "") || out == nil || out.Err != nil || out.Command == "" {
 		return nil
 	}
-	rec := handover.Record{Written: time.Now(), Version: version(), Outcome: out, Rotate: a.rotateLine(out.Summary.TenantID)}
+	rec := handover.Record{Written: time.Now(), Version: version(), Outcome: out, Rotate: a.rotateLine(out.Summary)}
 	if x.report != "" {
 		if err := handover.WriteFile(x.report, handover.Markdown(rec)); err != nil {
 			return err
@@ -84,18 +85,23 @@ func (a *app) writeReports(out *steps.Outcome) error {
 	return nil
 }
 
-// rotateLine is the command that rotates this setup's secret; never a credential.
-func (a *app) rotateLine(tenantID string) string {
-	o := a.v.opts
-	parts := []string{"msconnector-wizard", "rotate-secret", "--appmixer-url", o.AppmixerURL}
-	if o.AppmixerUsername != "" {
-		parts = append(parts, "--appmixer-username", o.AppmixerUsername)
+// rotateLine is the command that rotates this setup's secret, from what the
+// run signed in to (the TUI's answers included); never a credential. It is
+// for whoever looks after the setup later, so it names the program as
+// installed; the demo's line names the demo and its world instead.
+func (a *app) rotateLine(s steps.Summary) string {
+	if a.v.demo {
+		return wizard.Invocation(true, a.v.opts.StateDir).Command("rotate-secret --yes")
 	}
-	if t := orText(tenantID, o.Tenant); t != "" {
-		parts = append(parts, "--tenant", t)
+	parts := []string{"msconnector-wizard", "rotate-secret", "--appmixer-url", s.AppmixerURL}
+	if s.AppmixerUser != "" {
+		parts = append(parts, "--appmixer-username", s.AppmixerUser)
 	}
-	if o.AuthMethod != "" && o.AuthMethod != "device" {
-		parts = append(parts, "--auth", o.AuthMethod)
+	if s.TenantID != "" {
+		parts = append(parts, "--tenant", s.TenantID)
+	}
+	if m := a.v.opts.AuthMethod; m != "" && m != "device" {
+		parts = append(parts, "--auth", m)
 	}
 	return strings.Join(append(parts, "--yes"), " ")
 }

@@ -155,11 +155,22 @@ func day(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
-// describeDays is "in 12 days", for people.
+// describeDays is "12 days", for people: calendar days from today to the
+// date shown beside it (UTC, as Graph gives it), so 2026-12-04 → 2026-12-14
+// reads "10 days", not the 9 whole days left at this hour.
 func describeDays(now, end time.Time) string {
-	d := int(end.Sub(now).Hours() / 24)
+	d := daysBetween(now, end)
 	if d == 1 {
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", d)
+}
+
+// daysBetween counts calendar days from now's date to end's date, in UTC.
+func daysBetween(now, end time.Time) int {
+	y, m, d := now.UTC().Date()
+	from := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	y, m, d = end.UTC().Date()
+	to := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return int(to.Sub(from).Hours() / 24)
 }

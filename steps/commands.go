@@ -37,7 +37,7 @@ var Commands = []Command{
 		Name: "setup", Short: "register or repair the app and store it in Appmixer (the default)",
 		Title: "Set up", About: "Check every setting, fix what drifted.",
 		Flags: []string{"app-name", "app-id", "audience", "permissions", "secret-expiry", "tenant-field", "admin-consent"},
-		Flow:  SetupFlow, report: setupReport,
+		Flow:  SetupFlow, report: setupReport, menu: setupMenuItem,
 	},
 	{
 		Name: "status", Short: "check every setting; exit 1 if anything needs attention",
@@ -131,6 +131,15 @@ func buildMenu(s *State) Menu {
 		m.Items = append(m.Items, it)
 	}
 	return m
+}
+
+// setupMenuItem says what setup does with what Appmixer holds now.
+func setupMenuItem(m Menu) MenuItem {
+	it := MenuItem{Command: "setup", Title: "Set up", About: "Check every setting, fix what drifted."}
+	if m.ClientID == "" {
+		it.About = "Register the app and store it in Appmixer."
+	}
+	return it
 }
 
 // tenantMenuItem flips the field from what Appmixer holds now.

@@ -31,3 +31,20 @@ func TestExpiryRule(t *testing.T) {
 		}
 	}
 }
+
+// "in N days" counts the calendar days to the date shown beside it.
+func TestDescribeDaysCountsCalendarDays(t *testing.T) {
+	now := time.Date(2026, 12, 4, 18, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		end  time.Time
+		want string
+	}{
+		{time.Date(2026, 12, 14, 18, 0, 0, 0, time.UTC), "10 days"}, // less than 10×24h away
+		{now.AddDate(0, 24, 0).Add(-time.Minute), "731 days"},      // 2028 is a leap year
+		{time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC), "1 day"},
+	} {
+		if got := describeDays(now, c.end); got != c.want {
+			t.Errorf("%s → %s: %q, want %q", now, c.end, got, c.want)
+		}
+	}
+}

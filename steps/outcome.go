@@ -76,8 +76,9 @@ func setupReport(st *State, out *Outcome) Report {
 	r.Facts = append(r.Facts, Fact{"App", s.AppName, false}, Fact{"Client ID", orDefault(s.ClientID, "(the new app's)"), true},
 		Fact{"Tenant ID", s.TenantID, true}, secretFact(s, "Client secret"), Fact{"Account types", AudienceLabel(s.Audience), false},
 		Fact{"Appmixer", s.AppmixerURL, true}, Fact{"Callback URL", s.CallbackURL, true}, Fact{"Picker URL", s.PickerURL, true})
+	r.Facts = append(r.Facts, consentFact(s), signedInFact(s))
 	r.Lines = append(r.Lines, tenantLine(s))
-	r.Facts = append(r.Facts, consentFact(s))
+	r.Lines = append(r.Lines, proved(s)...)
 	if s.AdminConsent == ConsentSkipped {
 		r.Notes = append(r.Notes, "Admin consent was skipped: each user is asked to consent to the app's permissions the first time they connect Microsoft in Appmixer.")
 	}
@@ -115,7 +116,8 @@ func rotateReport(st *State, out *Outcome) Report {
 	if s.DryRun {
 		r.Headline, r.Level = "Dry run: nothing was changed. This is what a rotation would do.", StatusWarn
 	}
-	r.Facts = []Fact{{"App", s.AppName, false}, {"Client ID", s.ClientID, true}, secretFact(s, "New client secret")}
+	r.Facts = []Fact{{"App", s.AppName, false}, {"Client ID", s.ClientID, true}, secretFact(s, "New client secret"), signedInFact(s)}
+	r.Lines = proved(s)
 	if s.SecretWhy != "" {
 		r.Notes = append(r.Notes, "The secret's lifetime is shorter than asked: "+s.SecretWhy+".")
 	}
@@ -208,6 +210,25 @@ func tenantLine(s Summary) string {
 		return "Tenant field is on: when users connect Microsoft in Appmixer they type " + orDefault(s.TenantID, "your tenant ID") + " (or common) into it."
 	}
 	return "Tenant field is off: users sign in with any allowed Microsoft account, with no tenant to type."
+}
+
+// signedInFact says who made the changes: the Azure account (or a service
+// principal) and the Appmixer user.
+func signedInFact(s Summary) Fact {
+	azure := orDefault(s.AzureUser, "a service principal")
+	if s.AppmixerUser == "" {
+		return Fact{Label: "Signed in as", Value: azure + " (Azure)"}
+	}
+	return Fact{Label: "Signed in as", Value: azure + " (Azure), " + s.AppmixerUser + " (Appmixer)"}
+}
+
+// proved says what the run proved works, one line each.
+func proved(s Summary) []string {
+	var ls []string
+	for _, v := range s.Verified {
+		ls = append(ls, "Proved: "+v+".")
+	}
+	return ls
 }
 
 // consentFact says what became of the tenant-wide admin consent.

@@ -96,3 +96,24 @@ func TestSkippedAdminConsentIsInTheSummary(t *testing.T) {
 		t.Fatalf("granted consent reported skipped: %q", out.Report.Notes)
 	}
 }
+
+// The last screen says who made the changes and what the run proved.
+func TestSetupReportSaysWhoSignedInAndWhatWasProved(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun()
+	app := h.onlyApp()
+	var who string
+	for _, f := range out.Report.Facts {
+		if f.Label == "Signed in as" {
+			who = f.Value
+		}
+	}
+	if !strings.Contains(who, "(Azure)") || !strings.Contains(who, h.opts.AppmixerUsername+" (Appmixer)") {
+		t.Errorf("signed in as %q", who)
+	}
+	if !slices.ContainsFunc(out.Report.Lines, func(l string) bool {
+		return strings.HasPrefix(l, "Proved: Entra ID issued a token for client "+app.AppID)
+	}) {
+		t.Errorf("the report does not say what was proved: %q", out.Report.Lines)
+	}
+}

@@ -28,6 +28,8 @@ type Summary struct {
 	Permissions   []string     `json:"permissions,omitempty"`        // the app's Graph delegated permissions
 	AppmixerKeys  []string     `json:"appmixerKeys,omitempty"`       // names of the keys in appmixer:microsoft, never values
 	AppmixerURL   string       `json:"appmixerUrl"`
+	AppmixerUser  string       `json:"appmixerUser,omitempty"` // who signed in to Appmixer
+	AzureUser     string       `json:"azureUser,omitempty"`    // who signed in to Azure ("" a service principal)
 	CallbackURL   string       `json:"callbackUrl"`
 	PickerURL     string       `json:"pickerUrl"`
 	Verified      []string     `json:"verified,omitempty"` // what the run proved
@@ -46,14 +48,16 @@ const (
 // Summarize gathers the run's outcome as data; it never includes the secret.
 func (s *State) Summarize(results []StepResult) Summary {
 	sum := Summary{
-		DryRun:      s.Opts.DryRun && !s.readOnly,
-		AppName:     s.Opts.AppName,
-		TenantID:    s.tenant(),
-		Audience:    s.Opts.Audience,
-		AppmixerURL: s.Signed.API,
-		TenantField: tenantFieldOn(s.config()),
-		Steps:       results,
-		Verified:    s.Made.Verified,
+		DryRun:       s.Opts.DryRun && !s.readOnly,
+		AppName:      s.Opts.AppName,
+		TenantID:     s.tenant(),
+		Audience:     s.Opts.Audience,
+		AppmixerURL:  s.Signed.API,
+		AppmixerUser: s.Opts.AppmixerUsername,
+		AzureUser:    s.Signed.AzureUser,
+		TenantField:  tenantFieldOn(s.config()),
+		Steps:        results,
+		Verified:     s.Made.Verified,
 	}
 	if app := s.Found.App; app != nil && !s.Made.AppProjected {
 		sum.ClientID, sum.ObjectID, sum.AppName = app.AppID, app.ID, app.DisplayName
@@ -81,7 +85,11 @@ func (s *State) Summarize(results []StepResult) Summary {
 	}
 	sum.AdminConsent = consentState(s, results)
 	for _, r := range results {
-		sum.Notes = append(sum.Notes, r.Notes...)
+		for _, n := range r.Notes {
+			if !slices.Contains(sum.Notes, n) { // two steps may say the same (the scopes added)
+				sum.Notes = append(sum.Notes, n)
+			}
+		}
 	}
 	return sum
 }

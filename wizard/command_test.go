@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/charmbracelet/x/ansi"
 	"net/http"
 	"slices"
 	"strings"
@@ -277,5 +278,47 @@ func TestDryRunOfAFreshSetupSaysWhatWouldBe(t *testing.T) {
 	}
 	if w.Writes() != 0 {
 		t.Fatal("the dry run wrote")
+	}
+}
+
+// Facts line up whatever their labels ("New client secret" is longer than
+// the rest), so a value never sits at another column than its neighbours.
+func TestResultFactsLineUp(t *testing.T) {
+	m := newModel(config{})
+	m.width, m.height = 100, 30
+	m.out = &steps.Outcome{Command: "rotate-secret", Report: steps.Report{Headline: "The secret is rotated", Facts: []steps.Fact{
+		{Label: "App", Value: "Appmixer"}, {Label: "Client ID", Value: "11111111-2222-3333-4444-555555555555", Copy: true},
+		{Label: "New client secret", Value: "Qx7… (new, stored in Appmixer), expires 2028-11-27"}}}}
+	_, body := resultScreen{}.view(m, 80)
+	cols := map[int]bool{}
+	for _, want := range []string{"Appmixer", "11111111-2222", "Qx7…"} {
+		for _, l := range strings.Split(ansi.Strip(body), "\n") {
+			if i := strings.Index(l, want); i > 0 {
+				cols[ansi.StringWidth(l[:i])] = true
+				break
+			}
+		}
+	}
+	if len(cols) != 1 {
+		t.Fatalf("values start at columns %v:\n%s", cols, ansi.Strip(body))
+	}
+}
+
+// The error left in the terminal is wrapped at words to its width, so a URL
+// in it stays whole (the terminal would cut it anywhere).
+func TestLeftErrorKeepsItsURLWhole(t *testing.T) {
+	var out, errOut bytes.Buffer
+	m := newModel(config{})
+	m.width = 80
+	url := "https://api.demo.appmixer.test/plugins/appmixer/microsoft/onedrive/picker"
+	m.leaveResult(UI{Out: &out, Err: &errOut}, &steps.Outcome{Command: "status", Err: errors.New("status: 3 problem(s): Redirect URIs (missing " + url + "), Implicit grant (off)")})
+	text := errOut.String()
+	if !slices.ContainsFunc(strings.Split(text, "\n"), func(l string) bool { return strings.Contains(l, url) }) {
+		t.Fatalf("the URL is not whole on one line:\n%s", text)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("line wider than the terminal: %q", l)
+		}
 	}
 }

@@ -27,6 +27,7 @@ func RunFleetTUI(ctx context.Context, r *fleet.Runner, instances []fleet.Instanc
 	defer cancel()
 	m := newFleetModel(r.Command, instances, time.Now, cancel)
 	m.demo = ui.Demo
+	m.inv = ui.Inv
 	p := tea.NewProgram(m, tea.WithInput(ui.In), tea.WithOutput(ui.Out), tea.WithContext(ctx))
 	r.Observe = func(e fleet.Event) { p.Send(fleetEventMsg{e}) }
 	r.Prompter = func(name string) steps.Prompter { return fleetPrompter{name: name, send: p.Send} }
@@ -140,6 +141,7 @@ type fleetModel struct {
 	width   int
 	done    bool
 	demo    bool
+	inv     invocation
 	now     func() time.Time
 	cancel  func()
 	st      styles
@@ -217,7 +219,7 @@ func (m *fleetModel) event(e fleet.Event) {
 			}
 			r.note = e.Message
 		case steps.EventFailed:
-			r.err = errorLine(e.Err, Invocation(m.demo))
+			r.err = errorLine(e.Err, m.inv)
 		default:
 			if e.Step.Title != "" {
 				r.step, r.note = e.Step.Title, ""
@@ -243,9 +245,9 @@ func (m *fleetModel) apply(d fleetDoneMsg) {
 		case err == nil:
 			r.state, r.err, r.step = rowOK, "", "done"
 		case x.Outcome != nil && x.Outcome.Err == nil && x.Outcome.Status != nil:
-			r.state, r.err, r.step = rowWarn, errorLine(err, Invocation(m.demo)), "checked"
+			r.state, r.err, r.step = rowWarn, errorLine(err, m.inv), "checked"
 		default:
-			r.state, r.err = rowFailed, errorLine(err, Invocation(m.demo))
+			r.state, r.err = rowFailed, errorLine(err, m.inv)
 		}
 	}
 	for _, a := range m.asks {

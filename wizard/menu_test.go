@@ -134,7 +134,7 @@ func TestMenuStatusThenTeardownTypingTheName(t *testing.T) {
 
 	// Without an app the menu offers only what can work: set up and status.
 	s.key("m")
-	scr = s.waitFor("Appmixer holds no Microsoft app now", "2  Check status", "1-2 pick")
+	scr = s.waitFor("Appmixer holds no Microsoft app now", "› 1  Set up", "Register the app and store it in Appmixer.", "2  Check status", "1-2 pick")
 	if strings.Contains(scr, "Rotate") || strings.Contains(scr, "Tear down") {
 		t.Fatalf("the menu offers what needs an app:\n%s", scr)
 	}

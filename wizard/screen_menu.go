@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
@@ -17,9 +18,16 @@ type menuScreen struct{}
 // showMenu puts the Session's menu on screen.
 func (m *model) showMenu(msg menuMsg) tea.Cmd {
 	menu := msg.menu
+	// The cursor stays on the command it was on, if the menu still offers it
+	// (after a teardown it does not: back to the top).
+	at := 0
+	if m.menu != nil && m.cursor < len(m.menu.Items) {
+		was := m.menu.Items[m.cursor].Command
+		at = max(slices.IndexFunc(menu.Items, func(it steps.MenuItem) bool { return it.Command == was }), 0)
+	}
 	m.menu, m.menuReply = &menu, msg.reply
 	m.phase, m.scroll, m.confirm, m.device = phaseMenu, 0, nil, nil
-	m.cursor = min(m.cursor, len(menu.Items)-1)
+	m.cursor = at
 	return nil
 }
 

@@ -40,8 +40,12 @@ func (resultScreen) view(m *model, w int) ([]string, string) {
 	r := out.Report
 	top := []string{m.levelStyle(r.Level).Render(steps.StatusMark(r.Level) + " " + r.Headline), ""}
 	var b strings.Builder
+	labelW := 0
 	for _, f := range r.Facts {
-		m.writeFact(&b, f, w)
+		labelW = max(labelW, len([]rune(f.Label)))
+	}
+	for _, f := range r.Facts {
+		m.writeFact(&b, f, w, labelW)
 	}
 	// Problems first, so they are on screen without scrolling.
 	for _, level := range []steps.StatusLevel{steps.StatusFail, steps.StatusWarn, steps.StatusOK} {
@@ -79,7 +83,7 @@ func (resultScreen) view(m *model, w int) ([]string, string) {
 
 // writeFact is a "label  value" row; a value people copy that does not fit
 // beside its label goes on its own line, never broken.
-func (m *model) writeFact(b *strings.Builder, f steps.Fact, w int) {
+func (m *model) writeFact(b *strings.Builder, f steps.Fact, w, labelW int) {
 	if f.Value == "" {
 		return
 	}
@@ -87,8 +91,8 @@ func (m *model) writeFact(b *strings.Builder, f steps.Fact, w int) {
 	if f.Copy {
 		v = m.st.bold.Render(v)
 	}
-	if 16+len([]rune(f.Value)) <= w {
-		b.WriteString(m.st.dim.Render(padRight(f.Label, 15)) + " " + v + "\n")
+	if labelW+2+len([]rune(f.Value)) <= w {
+		b.WriteString(m.st.dim.Render(padRight(f.Label, labelW)) + "  " + v + "\n")
 		return
 	}
 	b.WriteString(m.st.dim.Render(f.Label) + "\n  " + v + "\n")

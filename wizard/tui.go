@@ -111,7 +111,10 @@ func (m *model) leaveResult(ui UI, out *steps.Outcome) {
 		return
 	}
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, steps.ErrQuit) {
-		fmt.Fprintln(ui.Err, "error: "+errorLine(err, m.cfg.inv))
+		// Wrapped here, at words: the terminal would cut a URL in the error.
+		for _, l := range wrapWords("error: "+errorLine(err, m.cfg.inv), max(m.width, 40), 2) {
+			fmt.Fprintln(ui.Err, l)
+		}
 	}
 }
 
