@@ -103,8 +103,10 @@ func argsOf(c steps.Command) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if cmd.Parent() == nil && len(args) > 0 { // the root: a word is a command it does not know
 			var names []string
-			for _, c := range steps.Commands {
-				names = append(names, c.Name)
+			for _, sc := range cmd.Commands() { // the table's and logout, as --help lists them
+				if !sc.Hidden && sc.Name() != "help" && sc.Name() != "completion" {
+					names = append(names, sc.Name())
+				}
 			}
 			return fmt.Errorf("unknown command %q: the commands are %s", args[0], strings.Join(names, ", "))
 		}
@@ -149,7 +151,7 @@ func (a *app) usage(err error) int {
 			OK      bool   `json:"ok"`
 			Command string `json:"command"`
 			Error   string `json:"error"`
-		}{false, commandOf(a.args), wizard.ErrorLine(err, wizard.Invocation(false, ""))})
+		}{false, commandOf(a.args), strings.ReplaceAll(wizard.ErrorLine(err, wizard.Invocation(false, "")), "\nerror: ", "\n")}) // one mistake a line, as on stderr
 	}
 	fmt.Fprintln(a.env.err, "error: "+wizard.ErrorLine(err, wizard.Invocation(false, ""))+" (see --help)")
 	return a.code

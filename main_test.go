@@ -69,7 +69,7 @@ func TestUsageErrors(t *testing.T) {
 		{"demo checks --cloud", nil, []string{"--demo", "--cloud", "mars", "--yes"}, []string{"--cloud"}},
 		{"flag as a value", nil, []string{"--app-name", "--yes"}, []string{"--app-name needs a value", "--yes"}},
 		{"unknown flag", nil, []string{"--bogus"}, []string{"--bogus", "see --help"}},
-		{"unknown command", nil, []string{"sideways"}, []string{`unknown command "sideways"`, "status"}},
+		{"unknown command", nil, []string{"sideways"}, []string{`unknown command "sideways"`, "status", "consent", "logout"}},
 		{"stray argument", nil, []string{"status", "--yes", "now"}, []string{`status takes no word after it (got "now")`}},
 		{"tenant without on or off", nil, []string{"tenant", "--yes"}, []string{"tenant needs on or off"}},
 		{"teardown without --yes", map[string]string{"APPMIXER_URL": "https://api.acme.appmixer.cloud"}, []string{"teardown"}, []string{"--yes", "--dry-run"}},

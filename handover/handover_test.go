@@ -154,3 +154,13 @@ func sorted(s []string) []string {
 	}
 	return c
 }
+
+// A value the command did not read says so; a dash would read as "none".
+func TestMarkdownSaysWhatTheCommandDidNotRead(t *testing.T) {
+	r := sampleRecord()
+	r.Outcome.Command, r.Outcome.Summary.Permissions = "rotate-secret", nil
+	md := string(Markdown(r))
+	if !strings.Contains(md, "| API permissions (Microsoft Graph, delegated) | not read by `rotate-secret` (`status` lists it) |") {
+		t.Fatalf("record:\n%s", md)
+	}
+}

@@ -30,7 +30,7 @@ func Markdown(r Record) []byte {
 		{"Supported account types", inline(steps.AudienceLabel(s.Audience))},
 		{"Redirect URI: OAuth callback (Web)", code(s.CallbackURL)},
 		{"Redirect URI: OneDrive picker (Web)", code(s.PickerURL)},
-		{"API permissions (Microsoft Graph, delegated)", inline(strings.Join(s.Permissions, ", "))},
+		{"API permissions (Microsoft Graph, delegated)", orText(inline(strings.Join(s.Permissions, ", ")), notRead(r.Outcome.Command))},
 		{"Admin consent", inline(consentWords(s.AdminConsent))},
 	})
 
@@ -76,6 +76,12 @@ func Markdown(r Record) []byte {
 		b.WriteString("It creates a new secret, stores and proves it, then removes the old one this tool made.\n")
 	}
 	return []byte(b.String())
+}
+
+// notRead says a value is unknown because the command does not read it (a
+// bare dash would read as "none").
+func notRead(command string) string {
+	return "not read by `" + command + "` (`status` lists it)"
 }
 
 func table(b *strings.Builder, rows [][2]string) {

@@ -60,9 +60,15 @@ func RunAccessible(ctx context.Context, se *steps.Session, req steps.Request, ui
 			}
 			return last
 		}
+		if errors.Is(o.Err, errEndOfInput) && last != nil && last.Err == nil {
+			// The answers piped in ran out at the next question: the session
+			// ends there, the last command's outcome stands.
+			fmt.Fprintln(out, "The input ended: nothing more was done.")
+			return last
+		}
 		last = o
 		p.sayOutcome(o)
-		if o.Err != nil && (errors.Is(o.Err, steps.ErrQuit) || errors.Is(o.Err, context.Canceled) || ctx.Err() != nil) {
+		if o.Err != nil && (errors.Is(o.Err, steps.ErrQuit) || errors.Is(o.Err, errEndOfInput) || errors.Is(o.Err, context.Canceled) || ctx.Err() != nil) {
 			return o
 		}
 		if !se.SignedIn() {

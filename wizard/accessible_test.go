@@ -233,3 +233,23 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Piped answers that run out at a question end the session there: the last
+// command's outcome stands, and the menu is not offered again to nobody.
+func TestAccessibleInputEndingAtAQuestionEndsTheSession(t *testing.T) {
+	e := newCmdEnv(t)
+	signIn := strings.Repeat("\n", 4)
+	var out bytes.Buffer
+	res := RunAccessible(context.Background(), steps.NewSession(e.opts), steps.Request{},
+		UI{In: oneByteReader{strings.NewReader(signIn + "2\n" + "1\n")}, Out: &out})
+	if res.Err != nil || res.Command != "status" {
+		t.Fatalf("outcome %q, %v\n%s", res.Command, res.Err, out.String())
+	}
+	text := out.String()
+	if !strings.Contains(text, "The input ended: nothing more was done.") || strings.Contains(text, "The run failed") {
+		t.Fatalf("output:\n%s", text)
+	}
+	if n := strings.Count(text, "What would you like to do?"); n != 2 {
+		t.Fatalf("the menu was offered %d times, want 2 (before status, before setup):\n%s", n, text)
+	}
+}
