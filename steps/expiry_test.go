@@ -40,7 +40,7 @@ func TestDescribeDaysCountsCalendarDays(t *testing.T) {
 		want string
 	}{
 		{time.Date(2026, 12, 14, 18, 0, 0, 0, time.UTC), "10 days"}, // less than 10×24h away
-		{now.AddDate(0, 24, 0).Add(-time.Minute), "731 days"},      // 2028 is a leap year
+		{now.AddDate(0, 24, 0).Add(-time.Minute), "731 days"},       // 2028 is a leap year
 		{time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC), "1 day"},
 	} {
 		if got := describeDays(now, c.end); got != c.want {
