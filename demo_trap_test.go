@@ -162,7 +162,7 @@ func checkSealed(t *testing.T, trace string, d *demoRun) {
 			switch {
 			case path == "/etc/resolv.conf" || path == "/etc/hosts" || path == "/etc/nsswitch.conf":
 				t.Errorf("the demo looked a name up (%s)", path)
-			case strings.ContainsAny(flags, "") && (strings.Contains(flags, "O_WRONLY") || strings.Contains(flags, "O_RDWR") || strings.Contains(flags, "O_CREAT")):
+			case strings.Contains(flags, "O_WRONLY") || strings.Contains(flags, "O_RDWR") || strings.Contains(flags, "O_CREAT"):
 				if !strings.HasPrefix(path, demoDir) && !strings.HasPrefix(path, "/dev/") {
 					t.Errorf("the demo wrote outside its folder: %s", line)
 				}

@@ -56,6 +56,11 @@ func (a *app) checkInventory(c steps.Command) error {
 		}
 		x.window = w
 	}
+	if a.v.demo {
+		if err := inventoryScene(a.v.demoScene); err != nil {
+			return usageError{msg: err.Error()}
+		}
+	}
 	if a.v.extra.report != "" || a.v.extra.reportICS != "" {
 		return usageError{msg: "with --inventory, reports go to --report-dir DIR (one file per instance and an index)"}
 	}
@@ -88,7 +93,7 @@ func (a *app) runInventory(ctx context.Context, c steps.Command, arg string) int
 	optionsFor := fleet.FromEnv(a.env.getenv)
 	base := a.v.opts
 	if a.v.demo {
-		opts, stop, err := startDemoInventory(x.inv, &base, a.env)
+		opts, stop, err := startDemoInventory(x.inv, &base, a.v.demoScene, a.env)
 		if err != nil {
 			fmt.Fprintln(a.env.err, "error: start the demo: "+err.Error())
 			return exitFail

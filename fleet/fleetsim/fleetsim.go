@@ -1,6 +1,8 @@
-// Package fleetsim points an inventory at simulated services: one emulated
-// Entra ID + Graph per tenant and one emulated Appmixer per instance. Tests
-// use it, and --demo until the demo's own simulated world serves inventories.
+// Package fleetsim points an inventory at simulated services for tests: one
+// emulated Entra ID + Graph per tenant and one emulated Appmixer per
+// instance, at their loopback URLs, for the test's lifetime. --demo
+// --inventory does not use it: the demo has its own lasting, sealed world
+// that answers at the inventory's URLs (demo_inventory.go in package main).
 package fleetsim
 
 import (
