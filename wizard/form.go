@@ -33,6 +33,9 @@ type answers struct {
 	// huh runs DescriptionFunc in a command goroutine, which would race with
 	// the typing that changes the value.
 	urlInput *huh.Input
+
+	describers []func(width int) // the form's descriptions, wrapped anew at each width (form_wrap.go)
+	descWidth  int
 }
 
 // refreshURLStatus updates the line under the URL input; it reports whether it changed.
@@ -42,7 +45,7 @@ func (a *answers) refreshURLStatus(last *string) bool {
 		return false
 	}
 	*last = st
-	a.urlInput.Description(st)
+	a.urlInput.Description(wrapDescription(st, a.descWidth))
 	return true
 }
 
@@ -265,33 +268,39 @@ var (
 // lifecycle commands never ask setup questions and a wrong password fails
 // before anyone answers them.
 func newSignInForm(a *answers) *huh.Form {
+	a.describers = nil
 	a.urlInput = huh.NewInput().Key("url")
+	a.describe(func(d string) { a.urlInput.Description(d) }, urlStatus(a.URL))
+	username := huh.NewInput().Key("username").Title("Appmixer admin username").Value(&a.Username).
+		Validate(func(s string) error {
+			if a.hasToken {
+				return nil
+			}
+			if len(a.demoUsers) > 0 && !slices.Contains(a.demoUsers, strings.TrimSpace(s)) {
+				return errors.New("the demo's Appmixer has " + strings.Join(a.demoUsers, " and "))
+			}
+			return required("the username")(s)
+		})
+	a.describe(func(d string) { username.Description(d) }, a.usernameHelp())
 	fields := []huh.Field{
-		a.urlInput.Title("Appmixer API URL").Description(urlStatus(a.URL)).
+		a.urlInput.Title("Appmixer API URL").
 			Placeholder("https://api.YOUR_TENANT.appmixer.cloud").Value(&a.URL).Validate(a.checkURL),
-		huh.NewInput().Key("username").Title("Appmixer admin username").Description(a.usernameHelp()).Value(&a.Username).
-			Validate(func(s string) error {
-				if a.hasToken {
-					return nil
-				}
-				if len(a.demoUsers) > 0 && !slices.Contains(a.demoUsers, strings.TrimSpace(s)) {
-					return errors.New("the demo's Appmixer has " + strings.Join(a.demoUsers, " and "))
-				}
-				return required("the username")(s)
-			}),
+		username,
 	}
 	if len(a.demoUsers) == 0 { // the demo fills the password in from the username
-		fields = append(fields, huh.NewInput().Key("password").Title("Appmixer admin password").Description(passwordHelp).
-			EchoMode(huh.EchoModeNone).Value(&a.Password).Validate(a.validatePassword))
+		password := huh.NewInput().Key("password").Title("Appmixer admin password").
+			EchoMode(huh.EchoModeNone).Value(&a.Password).Validate(a.validatePassword)
+		a.describe(func(d string) { password.Description(d) }, passwordHelp)
+		fields = append(fields, password)
 	}
-	appmixerGroup := huh.NewGroup(fields...,
-	).Title("Sign in to Appmixer").Description("Replaces: Backoffice login. The user must be an admin.")
+	appmixerGroup := huh.NewGroup(fields...).
+		Title("Sign in to Appmixer").Description("Replaces: Backoffice login. The user must be an admin.")
 
-	azureGroup := huh.NewGroup(
-		huh.NewSelect[string]().Key("auth").Title("Sign in to Azure with").Description(authHelp).Options(authOptions...).Value(&a.Auth),
-		huh.NewInput().Key("tenant").Title("Azure tenant (optional)").
-			Description(tenantHelp).Value(&a.Tenant).Validate(a.checkTenant),
-	).Title("Sign in to Azure").Description("Replaces: Azure portal login.")
+	auth := huh.NewSelect[string]().Key("auth").Title("Sign in to Azure with").Options(authOptions...).Value(&a.Auth)
+	a.describe(func(d string) { auth.Description(d) }, authHelp)
+	tenant := huh.NewInput().Key("tenant").Title("Azure tenant (optional)").Value(&a.Tenant).Validate(a.checkTenant)
+	a.describe(func(d string) { tenant.Description(d) }, tenantHelp)
+	azureGroup := huh.NewGroup(auth, tenant).Title("Sign in to Azure").Description("Replaces: Azure portal login.")
 
 	return huh.NewForm(appmixerGroup, azureGroup).WithShowHelp(false)
 }
@@ -299,38 +308,31 @@ func newSignInForm(a *answers) *huh.Form {
 // newSetupForm asks what the setup makes: the app, its account types,
 // permissions, secret expiry, the tenant field and admin consent.
 func newSetupForm(a *answers) *huh.Form {
-	appGroup := huh.NewGroup(
-		huh.NewInput().Key("app").Title("App registration name").
-			Description(appNameHelp).
-			Value(&a.AppName).Validate(required("the app name")),
-		huh.NewInput().Key("expiry").Title("Client secret expiry").
-			Description(steps.ExpiryRule).
-			Value(&a.Expiry).Validate(validateExpiry),
-	).Title("The app registration").Description("Replaces: Azure portal → App registrations → + New registration.")
+	a.describers = nil
+	app := huh.NewInput().Key("app").Title("App registration name").Value(&a.AppName).Validate(required("the app name"))
+	a.describe(func(d string) { app.Description(d) }, appNameHelp)
+	expiry := huh.NewInput().Key("expiry").Title("Client secret expiry").Value(&a.Expiry).Validate(validateExpiry)
+	a.describe(func(d string) { expiry.Description(d) }, steps.ExpiryRule)
+	appGroup := huh.NewGroup(app, expiry).
+		Title("The app registration").Description("Replaces: Azure portal → App registrations → + New registration.")
 
-	audienceGroup := huh.NewGroup(
-		huh.NewSelect[string]().Key("audience").Title("Supported account types").
-			Description(audienceHelp).Options(audienceOptions...).Value(&a.Audience),
-	)
+	audience := huh.NewSelect[string]().Key("audience").Title("Supported account types").Options(audienceOptions...).Value(&a.Audience)
+	a.describe(func(d string) { audience.Description(d) }, audienceHelp)
 
-	permGroup := huh.NewGroup(
-		huh.NewSelect[string]().Key("permissions").Title("API permissions").
-			Description(permissionHelp).Options(permissionOptions...).Value(&a.Permissions),
-	)
-	customGroup := huh.NewGroup(
-		huh.NewInput().Key("custom").Title("Custom permissions (comma list)").
-			Description(customHelp).
-			Placeholder("User.Read,Files.Read.All,offline_access").Value(&a.Custom).Validate(a.validateCustom),
-	).WithHideFunc(func() bool { return a.Permissions != customPermissions })
+	perms := huh.NewSelect[string]().Key("permissions").Title("API permissions").Options(permissionOptions...).Value(&a.Permissions)
+	a.describe(func(d string) { perms.Description(d) }, permissionHelp)
+	custom := huh.NewInput().Key("custom").Title("Custom permissions (comma list)").
+		Placeholder("User.Read,Files.Read.All,offline_access").Value(&a.Custom).Validate(a.validateCustom)
+	a.describe(func(d string) { custom.Description(d) }, customHelp)
+	customGroup := huh.NewGroup(custom).WithHideFunc(func() bool { return a.Permissions != customPermissions })
 
-	tenantGroup := huh.NewGroup(
-		huh.NewSelect[string]().Key("tenantField").Title("Tenant field in Appmixer").
-			Description(tenantFieldHelp).
-			Options(tenantFieldOptions...).Value(&a.TenantField).Validate(a.validateTenantField),
-		huh.NewConfirm().Key("consent").Title("Grant admin consent now?").
-			Description(consentHelp).
-			Value(&a.AdminConsent).WithButtonAlignment(lipgloss.Left), // under the question, not adrift mid-screen
-	)
+	tenantField := huh.NewSelect[string]().Key("tenantField").Title("Tenant field in Appmixer").
+		Options(tenantFieldOptions...).Value(&a.TenantField).Validate(a.validateTenantField)
+	a.describe(func(d string) { tenantField.Description(d) }, tenantFieldHelp)
+	consent := huh.NewConfirm().Key("consent").Title("Grant admin consent now?").
+		Value(&a.AdminConsent).WithButtonAlignment(lipgloss.Left) // under the question, not adrift mid-screen
+	a.describe(func(d string) { consent.Description(d) }, consentHelp)
 
-	return huh.NewForm(appGroup, audienceGroup, permGroup, customGroup, tenantGroup).WithShowHelp(false)
+	return huh.NewForm(appGroup, huh.NewGroup(audience), huh.NewGroup(perms), customGroup,
+		huh.NewGroup(tenantField, consent)).WithShowHelp(false)
 }

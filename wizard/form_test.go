@@ -198,3 +198,23 @@ func TestConsentButtonsStayPut(t *testing.T) {
 		t.Errorf("the buttons start at column %d, adrift from their question", focused)
 	}
 }
+
+// A description never splits a token at its dots or dashes (huh's own wrap
+// does: "Files." / "ReadWrite.All", "2027-" / "12-31"), at any width.
+func TestFormDescriptionsKeepTokensWhole(t *testing.T) {
+	for _, c := range []struct{ field, token string }{
+		{"expiry", "2027-12-31."}, {"permissions", "Files.ReadWrite.All,"}, {"permissions", "Files.Read.All,"},
+	} {
+		for w := 70; w <= 120; w++ {
+			m := newModel(config{})
+			m.width, m.height = w, 30
+			m.showForm(newSetupForm(m.ans), formSetup)
+			focusOn(m.form, c.field)
+			m.ans.rewrap(m.formSize().Width)
+			m.updateForm(m.formSize())
+			if screen := ansi.Strip(m.render()); !strings.Contains(screen, c.token) {
+				t.Fatalf("width %d: %q is not whole:\n%s", w, c.token, screen)
+			}
+		}
+	}
+}

@@ -194,6 +194,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		if m.form != nil && m.phase == phaseForm {
+			m.ans.rewrap(m.formSize().Width)
 			return m, m.updateForm(m.formSize())
 		}
 		return m, nil

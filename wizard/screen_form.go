@@ -75,6 +75,7 @@ func (m *model) onFormBuilt(f *huh.Form) tea.Cmd {
 // showForm puts a form on screen, sized to the pane.
 func (m *model) showForm(f *huh.Form, k formKind) tea.Cmd {
 	m.form, m.formKind, m.phase = f, k, phaseForm
+	m.ans.rewrap(m.formSize().Width)
 	init := f.Init()
 	focusOn(f, m.focusKey) // the field an error's "r" leads back to
 	m.focusKey = ""
