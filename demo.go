@@ -13,6 +13,7 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/privfile"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -223,23 +224,7 @@ func (d *demo) save() error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(d.dir, ".world-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), d.worldPath())
+	return privfile.Write(d.worldPath(), b)
 }
 
 func removeIfThere(dir, name string) error {

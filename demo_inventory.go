@@ -18,6 +18,7 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/fleet"
+	"github.com/appmixer-tools/msconnector-wizard/internal/privfile"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -288,14 +289,14 @@ func (d *demoInventory) save() error {
 	for _, t := range d.tenants {
 		b, err := t.az.Snapshot()
 		if err == nil {
-			err = writePrivate(t.file, b)
+			err = privfile.Write(t.file, b)
 		}
 		errs = append(errs, err)
 	}
 	for _, a := range d.appmixers {
 		b, err := a.amx.Snapshot()
 		if err == nil {
-			err = writePrivate(a.file, b)
+			err = privfile.Write(a.file, b)
 		}
 		errs = append(errs, err)
 	}
@@ -417,25 +418,4 @@ func readSnapshot(path string) ([]byte, error) {
 
 func worldError(path string, err error) error {
 	return fmt.Errorf("the demo world in %s cannot be read (%v): start it over with --demo-scene fresh", path, err)
-}
-
-// writePrivate writes a file 0600, atomically.
-func writePrivate(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/appmixer-tools/msconnector-wizard/steps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
 // demoRun runs the real binary with --demo in its own home and state dir;

@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/appmixer-tools/msconnector-wizard/steps"
 	"net"
 	"os"
 	"os/exec"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/internal/tmuxtest"
+	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
 // The demo is sealed: under strace, a demo run of every front end and every

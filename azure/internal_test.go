@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"io"
 	"net/http"
 	"os/exec"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 )
 
 func TestParseAllowedLifetime(t *testing.T) {

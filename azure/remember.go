@@ -16,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
+	"github.com/appmixer-tools/msconnector-wizard/internal/privfile"
 )
 
 // DefaultCacheName names this program's token cache (and its keyring key).
@@ -88,21 +89,7 @@ func (r *Remember) save(path string, rec azidentity.AuthenticationRecord) error 
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".signin-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err = tmp.Chmod(0o600); err == nil {
-		_, err = tmp.Write(data)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	return err
+	return privfile.Write(path, data)
 }
 
 // Forget removes every remembered sign-in: the records in Dir and the token

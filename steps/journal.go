@@ -14,6 +14,7 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/azure"
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/privfile"
 )
 
 // Journal is the resume file: what runs created, so a run that died after
@@ -219,24 +220,7 @@ func (j *Journal) save() error {
 	if err != nil {
 		return fmt.Errorf("encode state file: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".state-*.json")
-	if err != nil {
-		return fmt.Errorf("write state file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err == nil {
-		_, err = tmp.Write(data)
-		if err == nil {
-			err = tmp.Sync()
-		}
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), j.path)
-	}
-	if err != nil {
+	if err := privfile.Write(j.path, data); err != nil {
 		return fmt.Errorf("write state file %s: %w", j.path, err)
 	}
 	return nil

@@ -61,33 +61,39 @@ type prompter struct{ e *engine }
 
 func (p prompter) Confirm(ctx context.Context, q steps.Question) (steps.Decision, error) {
 	reply := make(chan steps.Decision, 1)
-	p.e.post(confirmMsg{q: q, reply: reply})
-	select {
-	case d := <-reply:
-		return d, nil
-	case <-ctx.Done():
-		return steps.Quit, ctx.Err()
+	d, err := await(ctx, p.e, confirmMsg{q: q, reply: reply}, reply)
+	if err != nil {
+		return steps.Quit, err
 	}
+	return d, nil
 }
 
 func (p prompter) Choose(ctx context.Context, m steps.Menu) (steps.MenuItem, error) {
 	reply := make(chan menuReply, 1)
-	p.e.post(menuMsg{menu: m, reply: reply})
-	select {
-	case r := <-reply:
-		return r.item, r.err
-	case <-ctx.Done():
-		return steps.MenuItem{}, ctx.Err()
+	r, err := await(ctx, p.e, menuMsg{menu: m, reply: reply}, reply)
+	if err != nil {
+		return steps.MenuItem{}, err
 	}
+	return r.item, r.err
 }
 
 func (p prompter) Setup(ctx context.Context, o steps.Options) (steps.Options, error) {
 	reply := make(chan setupReply, 1)
-	p.e.post(setupMsg{opts: o, reply: reply})
+	r, err := await(ctx, p.e, setupMsg{opts: o, reply: reply}, reply)
+	if err != nil {
+		return o, err
+	}
+	return r.opts, r.err
+}
+
+// await puts a question on screen and waits for its answer, or for ctx.
+func await[R any](ctx context.Context, e *engine, question tea.Msg, reply <-chan R) (R, error) {
+	e.post(question)
 	select {
 	case r := <-reply:
-		return r.opts, r.err
+		return r, nil
 	case <-ctx.Done():
-		return o, ctx.Err()
+		var none R
+		return none, ctx.Err()
 	}
 }

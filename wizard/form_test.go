@@ -1,12 +1,12 @@
 package wizard
 
 import (
-	"charm.land/huh/v2"
-	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"testing"
 	"time"
 
+	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/appmixer-tools/msconnector-wizard/steps"
