@@ -323,3 +323,15 @@ func TestLeftErrorKeepsItsURLWhole(t *testing.T) {
 		}
 	}
 }
+
+// A run whose only change was skipped does not claim everything was right.
+func TestResultAfterASkipSaysNothingChanged(t *testing.T) {
+	m := newModel(config{})
+	m.width, m.height = 80, 24
+	m.out = &steps.Outcome{Command: "consent", Report: steps.Report{Headline: "Admin consent was not granted"},
+		Steps: []steps.StepResult{{Step: steps.Info{ID: steps.IDAdminConsent}, Status: steps.StatusSkipped}}}
+	_, body := resultScreen{}.view(m, 80)
+	if text := ansi.Strip(body); !strings.Contains(text, "what was skipped stays as it was") || strings.Contains(text, "already as it should be") {
+		t.Fatalf("result:\n%s", text)
+	}
+}

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -113,7 +114,11 @@ func (m *model) writeChanges(b *strings.Builder, out *steps.Outcome) {
 		}
 	}
 	if !any {
-		b.WriteString(m.st.dim.Render("Nothing: everything was already as it should be.") + "\n")
+		nothing := "Nothing: everything was already as it should be."
+		if slices.ContainsFunc(out.Steps, func(r steps.StepResult) bool { return r.Status == steps.StatusSkipped }) {
+			nothing = "Nothing: what was skipped stays as it was."
+		}
+		b.WriteString(m.st.dim.Render(nothing) + "\n")
 	}
 }
 
