@@ -223,12 +223,15 @@ func TestAppmixerGetsTheNewSecretOnlyOnceItWorks(t *testing.T) {
 	out := runWithEvents(h, "setup", func(e steps.Event) {
 		if e.Step.ID == steps.IDStoreInAppmixer && e.Kind == steps.EventApplying {
 			checked = true
-			// The last token request before this moment was the new secret's, and it got a token.
-			reqs := h.az.Requests()
-			for i := len(reqs) - 1; i >= 0; i-- {
-				if strings.HasSuffix(reqs[i].Route, "/oauth2/v2.0/token") {
-					worked = reqs[i].Status == http.StatusOK
-					break
+			// A token request after the secret was made is the new secret's (the
+			// sign-in's own token came before, and is cached), and one got a token.
+			minted := false
+			for _, r := range h.az.Requests() {
+				switch {
+				case r.Route == "POST /v1.0/applications/{id}/addPassword" && r.Status == http.StatusOK:
+					minted, worked = true, false
+				case minted && strings.HasSuffix(r.Route, "/oauth2/v2.0/token"):
+					worked = worked || r.Status == http.StatusOK
 				}
 			}
 		}
@@ -237,7 +240,7 @@ func TestAppmixerGetsTheNewSecretOnlyOnceItWorks(t *testing.T) {
 		t.Fatal(out.Err)
 	}
 	if !checked || !worked {
-		t.Fatalf("Appmixer was written before Entra ID accepted the new secret (checked %v)", checked)
+		t.Fatalf("Appmixer was written before Entra ID accepted the new secret (checked %v):\n%s", checked, h.log())
 	}
 	assertSetUp(t, h)
 }
