@@ -100,11 +100,17 @@ func TestAResumeFileCannotRemoveACustomersSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	edited := strings.Replace(string(data), `"updated"`, `"pending": [{"appId": "`+app.AppID+`", "displayName": "", "keyId": "`+customer+`"}], "updated"`, 1)
+	if edited == string(data) {
+		t.Fatalf("the resume file has no \"updated\" to put the entry before:\n%s", data)
+	}
 	if err := os.WriteFile(path, []byte(edited), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, cmd := range []string{"setup", "rotate-secret"} {
-		h.runCmd(cmd)
+		// A run that stopped early would keep the secret without proving anything.
+		if _, err := h.runCmd(cmd); err != nil {
+			t.Fatalf("%s: %v", cmd, err)
+		}
 		if !slicesContains(keyIDs(h.onlyApp()), customer) {
 			t.Fatalf("%s removed the customer's secret because the resume file named it", cmd)
 		}
