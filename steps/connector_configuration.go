@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
@@ -140,7 +141,7 @@ func saveConfig(ctx context.Context, s *State, changes []Change) error {
 		switch {
 		case rerr != nil:
 			err = fmt.Errorf("%w; reading it back failed too: %v", err, rerr)
-		case ok && sameValues(next, cur):
+		case ok && maps.Equal(next, cur):
 			err = nil // it landed; only the answer was lost
 		default:
 			next = configAfter(s, cur, changes)
@@ -159,16 +160,6 @@ func saveConfig(ctx context.Context, s *State, changes []Change) error {
 func definite(err error) bool {
 	var ae *appmixer.APIError
 	return errors.As(err, &ae) && ae.StatusCode < 500
-}
-
-// sameValues reports whether got holds every key of want with its value.
-func sameValues(want, got appmixer.Config) bool {
-	for k, v := range want {
-		if got[k] != v {
-			return false
-		}
-	}
-	return len(got) == len(want)
 }
 
 func countKeys(cfg appmixer.Config, keys ...string) int {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,19 +112,10 @@ func TestAResumeFileCannotRemoveACustomersSecret(t *testing.T) {
 		if _, err := h.runCmd(cmd); err != nil {
 			t.Fatalf("%s: %v", cmd, err)
 		}
-		if !slicesContains(keyIDs(h.onlyApp()), customer) {
+		if !slices.Contains(keyIDs(h.onlyApp()), customer) {
 			t.Fatalf("%s removed the customer's secret because the resume file named it", cmd)
 		}
 	}
-}
-
-func slicesContains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // A re-run whose check of Appmixer's secret meets a passing outage of Entra

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -209,17 +210,8 @@ func Usage(command, arg string) error {
 		return fmt.Errorf("unknown command %q", command)
 	case c.Arg == nil && arg != "":
 		return fmt.Errorf("%s takes no word after it (got %q)", command, arg)
-	case c.Arg != nil && !contains(c.Arg.Values, arg):
+	case c.Arg != nil && !slices.Contains(c.Arg.Values, arg):
 		return fmt.Errorf("%s needs %s (got %q)", command, strings.Join(c.Arg.Values, " or "), arg)
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
