@@ -118,17 +118,45 @@ func TestAResumeFileCannotRemoveACustomersSecret(t *testing.T) {
 	}
 }
 
-// A re-run whose check of Appmixer's secret meets a passing outage of Entra
-// ID (503 with error code 90033) does not take the secret for refused: it
-// keeps it and mints nothing.
+// A re-run whose check of Appmixer's secret meets an outage of Entra ID (503)
+// does not take the secret for refused: one 503 is retried and the secret
+// kept; an outage that outlasts the retries stops the run, which mints
+// nothing and leaves Appmixer's secret alone.
 func TestATransientAnswerIsNotARefusal(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun()
 	_, before := assertSetUp(t, h)
-	h.az.AddFault(azuretest.Fault{Route: "POST /{tenant}/oauth2/v2.0/token", Status: http.StatusServiceUnavailable, MayStayUnused: true})
-	h.mustRun()
-	if _, after := assertSetUp(t, h); after["clientSecret"] != before["clientSecret"] {
-		t.Fatal("a passing 503 made setup replace a working secret")
+	for _, times := range []int{1, 20} {
+		h.resetLogs()
+		// Queued once the sign-ins are done: queued before, the 503s met the
+		// Azure sign-in's own token request and the check never saw them.
+		queued := false
+		out := runWithEvents(h, "setup", func(e steps.Event) {
+			if e.Step.ID == steps.IDServicePrincipal && e.Kind == steps.EventChecking && !queued {
+				queued = true
+				h.az.AddFault(azuretest.Fault{Route: "POST /{tenant}/oauth2/v2.0/token", Status: http.StatusServiceUnavailable,
+					Times: times, MayStayUnused: times > 1})
+			}
+		})
+		h.az.ClearFaults()
+		faulted := 0
+		for _, r := range h.az.Requests() {
+			if r.Faulted && strings.HasSuffix(r.Route, "/oauth2/v2.0/token") {
+				faulted++
+			}
+		}
+		if !queued || faulted == 0 {
+			t.Fatalf("%d×503: the check of Appmixer's secret never met the outage:\n%s", times, h.log())
+		}
+		if times > 1 && out.Err == nil {
+			t.Fatalf("an outage that outlasted %d tries did not stop the run", faulted)
+		}
+		if times == 1 && out.Err != nil {
+			t.Fatalf("one 503 stopped the run: %v", out.Err)
+		}
+		if _, after := assertSetUp(t, h); after["clientSecret"] != before["clientSecret"] {
+			t.Fatalf("%d×503 made setup replace a working secret", times)
+		}
 	}
 }
 
