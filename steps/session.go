@@ -190,7 +190,7 @@ func (se *Session) newState(o Options) *State {
 
 // runFlow walks an attempt's flow and gathers its outcome.
 func (se *Session) runFlow(ctx context.Context, a *attempt, p Prompter, observe func(Event)) *Outcome {
-	rn := &Runner{Stages: a.flow, Prompt: p, Observe: observe, DryRun: a.st.Opts.DryRun && !a.cmd.ReadOnly}
+	rn := &Runner{Stages: a.flow, Prompt: p, Observe: observe, DryRun: a.st.dryRun()}
 	res, err := rn.Run(ctx, a.st)
 	steps := append(append([]StepResult(nil), a.signIn...), res...)
 	out := &Outcome{Command: a.cmd.Name, Label: a.cmd.Label(a.arg), Steps: steps, Err: err, FromMenu: a.fromMenu, Status: a.st.Made.Status}
