@@ -32,12 +32,9 @@ func (APIPermissions) Plan(s *State) Plan {
 }
 
 func (APIPermissions) Apply(ctx context.Context, s *State, p Plan) ([]Change, error) {
-	next := applyToApp(*s.Found.App, p.Changes)
-	if err := s.graph().UpdateApplication(ctx, s.Found.App.ID, azure.ApplicationPatch{RequiredResourceAccess: next.RequiredResourceAccess}); err != nil {
-		return nil, err
-	}
-	*s.Found.App = next
-	return p.Changes, nil
+	return updateApp(ctx, s, p, func(next azure.Application) azure.ApplicationPatch {
+		return azure.ApplicationPatch{RequiredResourceAccess: next.RequiredResourceAccess}
+	})
 }
 
 func (APIPermissions) Project(s *State, p Plan) { *s.Found.App = applyToApp(*s.Found.App, p.Changes) }

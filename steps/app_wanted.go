@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strings"
@@ -188,6 +189,18 @@ func applyToApp(app azure.Application, changes []Change) azure.Application {
 		}
 	}
 	return next
+}
+
+// updateApp carries out a plan on the existing app: applyToApp says what the
+// app becomes, patch picks the fields the step sends (Graph replaces each
+// field whole), and the app as read becomes that once Graph took it.
+func updateApp(ctx context.Context, s *State, p Plan, patch func(next azure.Application) azure.ApplicationPatch) ([]Change, error) {
+	next := applyToApp(*s.Found.App, p.Changes)
+	if err := s.graph().UpdateApplication(ctx, s.Found.App.ID, patch(next)); err != nil {
+		return nil, err
+	}
+	*s.Found.App = next
+	return p.Changes, nil
 }
 
 // withScope adds one scope to the Graph entry; Graph replaces the array whole

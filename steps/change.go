@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -122,21 +123,12 @@ func changesOf(cs []Change, subject Subject, kinds ...Kind) []Change {
 		if c.Subject != subject {
 			continue
 		}
-		if len(kinds) > 0 && !containsKind(kinds, c.Kind) {
+		if len(kinds) > 0 && !slices.Contains(kinds, c.Kind) {
 			continue
 		}
 		out = append(out, c)
 	}
 	return out
-}
-
-func containsKind(ks []Kind, k Kind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // names lists the Name of each change.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
@@ -57,7 +58,7 @@ func (StoreInAppmixer) Apply(ctx context.Context, s *State, p Plan) ([]Change, e
 		return nil, errors.New("refusing to give Appmixer a secret Entra ID has not accepted yet")
 	}
 	if err := saveConfig(ctx, s, p.Changes); err != nil {
-		if s.Made.Proven && s.config()["clientSecret"] != s.Made.Secret.Reveal() {
+		if s.Made.Proven && s.config()["clientSecret"] != s.Made.Secret.Reveal() && !mayHoldNewSecret(ctx, s, err) {
 			if derr := discardNewSecret(ctx, s); derr == nil {
 				return nil, fmt.Errorf("%w; Appmixer keeps its secret, and the unused new one was removed", err)
 			}
@@ -70,6 +71,19 @@ func (StoreInAppmixer) Apply(ctx context.Context, s *State, p Plan) ([]Change, e
 		}
 	}
 	return p.Changes, nil
+}
+
+// mayHoldNewSecret reports whether a failed write may have given Appmixer the
+// new secret after all: its answer was lost and a read of Appmixer does not
+// show otherwise. Such a secret is kept (the resume file lists it, and the
+// next run sorts it out): removing it could leave Appmixer holding a secret
+// that no longer exists.
+func mayHoldNewSecret(ctx context.Context, s *State, err error) bool {
+	if definite(err) {
+		return false
+	}
+	cur, _, rerr := s.amx().GetServiceConfig(ctx, appmixer.ServiceID)
+	return rerr != nil || cur["clientSecret"] == s.Made.Secret.Reveal()
 }
 
 func (StoreInAppmixer) Project(s *State, p Plan) {
@@ -140,7 +154,7 @@ func saveConfig(ctx context.Context, s *State, changes []Change) error {
 		switch {
 		case rerr != nil:
 			err = fmt.Errorf("%w; reading it back failed too: %v", err, rerr)
-		case ok && sameValues(next, cur):
+		case ok && maps.Equal(next, cur):
 			err = nil // it landed; only the answer was lost
 		default:
 			next = configAfter(s, cur, changes)
@@ -159,16 +173,6 @@ func saveConfig(ctx context.Context, s *State, changes []Change) error {
 func definite(err error) bool {
 	var ae *appmixer.APIError
 	return errors.As(err, &ae) && ae.StatusCode < 500
-}
-
-// sameValues reports whether got holds every key of want with its value.
-func sameValues(want, got appmixer.Config) bool {
-	for k, v := range want {
-		if got[k] != v {
-			return false
-		}
-	}
-	return len(got) == len(want)
 }
 
 func countKeys(cfg appmixer.Config, keys ...string) int {

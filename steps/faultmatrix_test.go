@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,6 +145,7 @@ type matrixCase struct {
 	azOpts  []azuretest.Option
 	inject  func(h *harness)
 	observe func(h *harness, e steps.Event) // called on every runner event of the faulted run
+	fired   func() bool                     // with observe: whether it did its part (a case that faulted nothing proves nothing)
 }
 
 type matrixTally struct{ run, held, failedFirst int }
@@ -181,11 +183,13 @@ func TestFaultMatrix(t *testing.T) {
 	setup := matrixFlows[0]
 	// Tokens that expire at each step boundary (server side, the client's cache still trusts them).
 	for _, id := range []steps.ID{steps.IDRegisterApp, steps.IDServicePrincipal, steps.IDClientSecret, steps.IDStoreInAppmixer, steps.IDVerify} {
+		azObserve, azFired := expireAt(id, func(h *harness) { h.az.ExpireAllTokens() })
+		amxObserve, amxFired := expireAt(id, func(h *harness) { h.amx.ExpireAllTokens() })
 		cases = append(cases,
 			matrixCase{name: "setup: azure token expires before " + string(id), flow: setup, kind: faultKinds[len(faultKinds)-1],
-				observe: expireAt(id, func(h *harness) { h.az.ExpireAllTokens() })},
+				observe: azObserve, fired: azFired},
 			matrixCase{name: "setup: appmixer token expires before " + string(id), flow: setup, kind: faultKinds[0],
-				observe: expireAt(id, func(h *harness) { h.amx.ExpireAllTokens() })})
+				observe: amxObserve, fired: amxFired})
 	}
 	cases = append(cases, matrixCase{name: "setup: replication and secret propagation delay", flow: setup, kind: faultKinds[0],
 		azOpts: []azuretest.Option{azuretest.WithReplicationDelay(400 * time.Millisecond), azuretest.WithSecretPropagationDelay(300 * time.Millisecond)}})
@@ -217,14 +221,14 @@ func addressesOneObject(route string) bool {
 	return strings.Contains(route, "{id}") || strings.Contains(route, "(appId=") || route == "POST /v1.0/servicePrincipals"
 }
 
-func expireAt(id steps.ID, expire func(*harness)) func(*harness, steps.Event) {
-	done := false
+// expireAt expires tokens as step id starts its check; fired reports whether it did.
+func expireAt(id steps.ID, expire func(*harness)) (observe func(*harness, steps.Event), fired func() bool) {
+	var done atomic.Bool // the sign-ins' checks report from their own goroutines
 	return func(h *harness, e steps.Event) {
-		if !done && e.Step.ID == id && e.Kind == steps.EventChecking {
-			done = true
+		if e.Step.ID == id && e.Kind == steps.EventChecking && done.CompareAndSwap(false, true) {
 			expire(h)
 		}
-	}
+	}, done.Load
 }
 
 // runMatrixCase runs one case; it reports whether the faulted run stopped with an error.
@@ -236,6 +240,9 @@ func runMatrixCase(t *testing.T, c matrixCase) (failedFirst bool) {
 	}
 	start := time.Now()
 	err := runObserved(h, c.flow.cmd(), c.observe)
+	if c.fired != nil && !c.fired() {
+		t.Errorf("the faulted run never reached the moment this case faults: it tested nothing")
+	}
 	// A server that never answers costs a few bounded tries, never a hang.
 	if took := time.Since(start); strings.Contains(c.kind.name, "hang") && took > 20*matrixTimeout {
 		t.Errorf("a hanging server held the run %s; the per-request bound is %s", took, matrixTimeout)

@@ -77,6 +77,12 @@ func TestRotateStoresAProvenSecretThenRemovesOnlyOurOldOne(t *testing.T) {
 	if out, _ := h.runCmd("status"); out.ExitErr() != nil {
 		t.Fatalf("status after rotation: %v", out.ExitErr())
 	}
+	if _, err := h.run(); err != nil {
+		t.Fatal(err)
+	}
+	if h.stored()["clientSecret"] != after["clientSecret"] || !slices.Contains(keyIDs(h.onlyApp()), foreign) {
+		t.Fatal("setup after the rotation replaced its secret or removed the portal's")
+	}
 }
 
 func TestRotateKeepOldKeepsTheOldSecretWorking(t *testing.T) {

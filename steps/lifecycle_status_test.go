@@ -196,3 +196,19 @@ func TestStatusWithoutRightsToReadGrantsStillReports(t *testing.T) {
 		t.Fatalf("the checks after consent did not run: %+v", rep.Checks)
 	}
 }
+
+// status only reads, so --dry-run changes nothing about it: it checks, and
+// its summary does not call itself a dry run.
+func TestStatusWithDryRunStillChecks(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	h.resetLogs()
+	out, err := h.runCmd("status", dryRun)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Summary.DryRun || out.Status == nil || out.Status.Err() != nil || checkByName(out.Status, "Secret works").Level != steps.StatusOK {
+		t.Fatalf("status --dry-run: dry run %v, checks %+v", out.Summary.DryRun, out.Status)
+	}
+	h.writesNone("status --dry-run")
+}

@@ -1,6 +1,8 @@
 package steps_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
@@ -86,5 +88,36 @@ func TestTeardownOfAnotherAppKeepsAppmixersKeys(t *testing.T) {
 	}
 	if cfg := h.stored(); cfg["clientId"] != inUse.AppID || cfg["clientSecret"] != before["clientSecret"] {
 		t.Fatalf("Appmixer's keys for the app in use were removed: %v", cfg.Masked())
+	}
+}
+
+// skipAt applies every plan but the one of the step with the given ID.
+type skipAt steps.ID
+
+func (s skipAt) Confirm(_ context.Context, q steps.Question) (steps.Decision, error) {
+	if q.Step.ID == steps.ID(s) {
+		return steps.Skip, nil
+	}
+	return steps.Apply, nil
+}
+func (skipAt) Choose(ctx context.Context, m steps.Menu) (steps.MenuItem, error) {
+	return steps.Yes{}.Choose(ctx, m)
+}
+func (skipAt) Setup(_ context.Context, o steps.Options) (steps.Options, error) { return o, nil }
+
+// Appmixer's keys kept (their step skipped) after the app was deleted: the
+// report does not say "Torn down" as if all were gone.
+func TestTeardownWithTheKeysKeptSaysInPart(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun()
+	out, err := h.runWith("teardown", skipAt(steps.IDClearAppmixer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Report.Level != steps.StatusWarn || !strings.Contains(out.Report.Headline, "in part") {
+		t.Fatalf("report %q (%s) after keeping Appmixer's keys", out.Report.Headline, out.Report.Level)
+	}
+	if h.stored()["clientId"] == "" || len(h.az.Applications()) != 0 {
+		t.Fatal("want the app deleted and Appmixer's keys kept")
 	}
 }

@@ -91,7 +91,7 @@ func addWithinPolicy(ctx context.Context, s *State, in Info, name string, end ti
 		return c, "", err
 	}
 	now := s.Opts.Now()
-	if max, source := lifetimeCap(ctx, s, capped); max > 0 {
+	if max, source := lifetimeCap(capped); max > 0 {
 		why := fmt.Sprintf("%s allows at most %s", source, azure.FormatLifetime(max))
 		s.progress(in, why+": creating the secret with that lifetime")
 		// An hour's margin keeps clock skew between us and Graph from overshooting the cap.
@@ -116,7 +116,7 @@ func addWithinPolicy(ctx context.Context, s *State, in Info, name string, end ti
 // which policy says so; 0 when it cannot be told (reading the policies needs
 // Policy.Read.All, and Graph's refusal may not name the maximum). The Graph
 // client read the policies when addPassword was refused.
-func lifetimeCap(_ context.Context, _ *State, refused *azure.SecretLifetimeError) (time.Duration, string) {
+func lifetimeCap(refused *azure.SecretLifetimeError) (time.Duration, string) {
 	if refused.Allowed <= 0 {
 		return 0, ""
 	}

@@ -146,20 +146,16 @@ func (RegisterApp) Apply(ctx context.Context, s *State, p Plan) ([]Change, error
 		s.Found.SP, s.Found.SPChecked = nil, true // a new app has no service principal yet: no need to ask
 		return p.Changes, s.Journal.RecordApp(app)
 	}
-	next := applyToApp(*s.Found.App, p.Changes)
-	patch := azure.ApplicationPatch{}
-	if p.Has(SubjectAudience) {
-		patch.SignInAudience = &next.SignInAudience
-		patch.API = wantedAPI(next.SignInAudience)
-	}
-	if p.Has(SubjectTag) {
-		patch.Tags = next.Tags
-	}
-	if err := s.graph().UpdateApplication(ctx, s.Found.App.ID, patch); err != nil {
-		return nil, err
-	}
-	*s.Found.App = next
-	return p.Changes, nil
+	return updateApp(ctx, s, p, func(next azure.Application) (patch azure.ApplicationPatch) {
+		if p.Has(SubjectAudience) {
+			patch.SignInAudience = &next.SignInAudience
+			patch.API = wantedAPI(next.SignInAudience)
+		}
+		if p.Has(SubjectTag) {
+			patch.Tags = next.Tags
+		}
+		return patch
+	})
 }
 
 // maxNameGenerations bounds the uniqueNames tried past ones held by deleted apps.

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -156,7 +157,7 @@ func teardownReport(st *State, out *Outcome) Report {
 	switch {
 	case cleared:
 		r.Lines = append(r.Lines, "Removed Appmixer's Microsoft keys; any other keys are kept.")
-	case hasKeys(s.AppmixerKeys, teardownKeys):
+	case slices.ContainsFunc(teardownKeys, func(k string) bool { return slices.Contains(s.AppmixerKeys, k) }):
 		r.Headline, r.Level = "Torn down in part: Appmixer's keys were kept", StatusWarn
 	default:
 		r.Lines = append(r.Lines, "Appmixer holds no Microsoft keys.")
@@ -165,17 +166,6 @@ func teardownReport(st *State, out *Outcome) Report {
 		r.Headline, r.Level = "Dry run: nothing was changed. This is what a teardown would remove.", StatusWarn
 	}
 	return r
-}
-
-func hasKeys(have, want []string) bool {
-	for _, w := range want {
-		for _, h := range have {
-			if h == w {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // secretFact is "abc… (new, stored in Appmixer), expires 2028-12-04, in 730 days".

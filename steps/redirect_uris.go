@@ -33,12 +33,7 @@ func (RedirectURIs) Plan(s *State) Plan {
 // Apply sends the whole web object: the customer's own URIs, home page and
 // logout URL stay, ours are added.
 func (RedirectURIs) Apply(ctx context.Context, s *State, p Plan) ([]Change, error) {
-	next := applyToApp(*s.Found.App, p.Changes)
-	if err := s.graph().UpdateApplication(ctx, s.Found.App.ID, azure.ApplicationPatch{Web: next.Web}); err != nil {
-		return nil, err
-	}
-	*s.Found.App = next
-	return p.Changes, nil
+	return updateApp(ctx, s, p, func(next azure.Application) azure.ApplicationPatch { return azure.ApplicationPatch{Web: next.Web} })
 }
 
 func (RedirectURIs) Project(s *State, p Plan) { *s.Found.App = applyToApp(*s.Found.App, p.Changes) }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -100,37 +101,62 @@ func TestAResumeFileCannotRemoveACustomersSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	edited := strings.Replace(string(data), `"updated"`, `"pending": [{"appId": "`+app.AppID+`", "displayName": "", "keyId": "`+customer+`"}], "updated"`, 1)
+	if edited == string(data) {
+		t.Fatalf("the resume file has no \"updated\" to put the entry before:\n%s", data)
+	}
 	if err := os.WriteFile(path, []byte(edited), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, cmd := range []string{"setup", "rotate-secret"} {
-		h.runCmd(cmd)
-		if !slicesContains(keyIDs(h.onlyApp()), customer) {
+		// A run that stopped early would keep the secret without proving anything.
+		if _, err := h.runCmd(cmd); err != nil {
+			t.Fatalf("%s: %v", cmd, err)
+		}
+		if !slices.Contains(keyIDs(h.onlyApp()), customer) {
 			t.Fatalf("%s removed the customer's secret because the resume file named it", cmd)
 		}
 	}
 }
 
-func slicesContains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-// A re-run whose check of Appmixer's secret meets a passing outage of Entra
-// ID (503 with error code 90033) does not take the secret for refused: it
-// keeps it and mints nothing.
+// A re-run whose check of Appmixer's secret meets an outage of Entra ID (503)
+// does not take the secret for refused: one 503 is retried and the secret
+// kept; an outage that outlasts the retries stops the run, which mints
+// nothing and leaves Appmixer's secret alone.
 func TestATransientAnswerIsNotARefusal(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun()
 	_, before := assertSetUp(t, h)
-	h.az.AddFault(azuretest.Fault{Route: "POST /{tenant}/oauth2/v2.0/token", Status: http.StatusServiceUnavailable, MayStayUnused: true})
-	h.mustRun()
-	if _, after := assertSetUp(t, h); after["clientSecret"] != before["clientSecret"] {
-		t.Fatal("a passing 503 made setup replace a working secret")
+	for _, times := range []int{1, 20} {
+		h.resetLogs()
+		// Queued once the sign-ins are done: queued before, the 503s met the
+		// Azure sign-in's own token request and the check never saw them.
+		queued := false
+		out := runWithEvents(h, "setup", func(e steps.Event) {
+			if e.Step.ID == steps.IDServicePrincipal && e.Kind == steps.EventChecking && !queued {
+				queued = true
+				h.az.AddFault(azuretest.Fault{Route: "POST /{tenant}/oauth2/v2.0/token", Status: http.StatusServiceUnavailable,
+					Times: times, MayStayUnused: times > 1})
+			}
+		})
+		h.az.ClearFaults()
+		faulted := 0
+		for _, r := range h.az.Requests() {
+			if r.Faulted && strings.HasSuffix(r.Route, "/oauth2/v2.0/token") {
+				faulted++
+			}
+		}
+		if !queued || faulted == 0 {
+			t.Fatalf("%d×503: the check of Appmixer's secret never met the outage:\n%s", times, h.log())
+		}
+		if times > 1 && out.Err == nil {
+			t.Fatalf("an outage that outlasted %d tries did not stop the run", faulted)
+		}
+		if times == 1 && out.Err != nil {
+			t.Fatalf("one 503 stopped the run: %v", out.Err)
+		}
+		if _, after := assertSetUp(t, h); after["clientSecret"] != before["clientSecret"] {
+			t.Fatalf("%d×503 made setup replace a working secret", times)
+		}
 	}
 }
 
@@ -223,12 +249,15 @@ func TestAppmixerGetsTheNewSecretOnlyOnceItWorks(t *testing.T) {
 	out := runWithEvents(h, "setup", func(e steps.Event) {
 		if e.Step.ID == steps.IDStoreInAppmixer && e.Kind == steps.EventApplying {
 			checked = true
-			// The last token request before this moment was the new secret's, and it got a token.
-			reqs := h.az.Requests()
-			for i := len(reqs) - 1; i >= 0; i-- {
-				if strings.HasSuffix(reqs[i].Route, "/oauth2/v2.0/token") {
-					worked = reqs[i].Status == http.StatusOK
-					break
+			// A token request after the secret was made is the new secret's (the
+			// sign-in's own token came before, and is cached), and one got a token.
+			minted := false
+			for _, r := range h.az.Requests() {
+				switch {
+				case r.Route == "POST /v1.0/applications/{id}/addPassword" && r.Status == http.StatusOK:
+					minted, worked = true, false
+				case minted && strings.HasSuffix(r.Route, "/oauth2/v2.0/token"):
+					worked = worked || r.Status == http.StatusOK
 				}
 			}
 		}
@@ -237,7 +266,7 @@ func TestAppmixerGetsTheNewSecretOnlyOnceItWorks(t *testing.T) {
 		t.Fatal(out.Err)
 	}
 	if !checked || !worked {
-		t.Fatalf("Appmixer was written before Entra ID accepted the new secret (checked %v)", checked)
+		t.Fatalf("Appmixer was written before Entra ID accepted the new secret (checked %v):\n%s", checked, h.log())
 	}
 	assertSetUp(t, h)
 }

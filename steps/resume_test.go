@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,13 +93,17 @@ func TestStateFileHoldsNoSecret(t *testing.T) {
 	if filesContain(t, h.opts.StateDir, cfg["clientSecret"]) || filesContain(t, h.opts.StateDir, h.opts.AppmixerPassword.Reveal()) {
 		t.Fatal("a secret was written to the state directory")
 	}
-	entries, _ := os.ReadDir(h.opts.StateDir)
+	entries, err := os.ReadDir(h.opts.StateDir)
+	if err != nil || !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.Name() == "state.json" }) {
+		t.Fatalf("no resume file to check (%v): %v", err, entries)
+	}
 	for _, e := range entries {
 		info, _ := os.Stat(filepath.Join(h.opts.StateDir, e.Name()))
 		if info.Mode().Perm()&0o077 != 0 && !info.IsDir() {
 			t.Errorf("%s is readable by others: %v", e.Name(), info.Mode())
 		}
-		if strings.HasPrefix(e.Name(), ".state-") {
+		// privfile's temporary files (.state.json.*) and the writability probe (.probe-*).
+		if strings.HasPrefix(e.Name(), ".") {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
 	}

@@ -21,12 +21,27 @@ import (
 func TestStaleJournalNeverRemovesTheSecretAppmixerHolds(t *testing.T) {
 	h := newHarness(t)
 	h.mustRun()
-	h.amx.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Status: http.StatusBadGateway, AfterApply: true, Times: 10})
-	h.amx.AddFault(appmixertest.Fault{Route: "GET /service-config/{id}", Status: http.StatusBadGateway, Times: 30})
-	h.runCmd("rotate-secret")
+	before := h.stored()["clientSecret"]
+	// Queued as the write starts: queued before the run, the 502s stopped its
+	// sign-in (which reads the same configuration) and nothing was written.
+	queued := false
+	out := runWithEvents(h, "rotate-secret", func(e steps.Event) {
+		if e.Step.ID == steps.IDStoreInAppmixer && e.Kind == steps.EventApplying && !queued {
+			queued = true
+			h.amx.AddFault(appmixertest.Fault{Route: "PUT /service-config/{id}", Status: http.StatusBadGateway, AfterApply: true, Times: 10, MayStayUnused: true})
+			h.amx.AddFault(appmixertest.Fault{Route: "GET /service-config/{id}", Status: http.StatusBadGateway, Times: 30, MayStayUnused: true})
+		}
+	})
 	h.amx.ClearFaults() // Appmixer answers again
-	h.mustRun()
 	app := h.onlyApp()
+	held := h.stored()["clientSecret"]
+	if !queued || out.Err == nil || held == before {
+		t.Fatalf("want a rotation whose write landed unseen (queued %v), got %v and Appmixer holding the old secret %v", queued, out.Err, held == before)
+	}
+	if !h.az.SecretWorks(app.AppID, held) {
+		t.Fatal("the stopped rotation removed the secret its lost write gave Appmixer")
+	}
+	h.mustRun()
 	if held := h.stored()["clientSecret"]; !h.az.SecretWorks(app.AppID, held) {
 		t.Fatal("Appmixer holds a secret that no longer works")
 	}

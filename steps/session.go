@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -189,7 +190,7 @@ func (se *Session) newState(o Options) *State {
 
 // runFlow walks an attempt's flow and gathers its outcome.
 func (se *Session) runFlow(ctx context.Context, a *attempt, p Prompter, observe func(Event)) *Outcome {
-	rn := &Runner{Stages: a.flow, Prompt: p, Observe: observe, DryRun: a.st.Opts.DryRun && !a.cmd.ReadOnly}
+	rn := &Runner{Stages: a.flow, Prompt: p, Observe: observe, DryRun: a.st.dryRun()}
 	res, err := rn.Run(ctx, a.st)
 	steps := append(append([]StepResult(nil), a.signIn...), res...)
 	out := &Outcome{Command: a.cmd.Name, Label: a.cmd.Label(a.arg), Steps: steps, Err: err, FromMenu: a.fromMenu, Status: a.st.Made.Status}
@@ -209,17 +210,8 @@ func Usage(command, arg string) error {
 		return fmt.Errorf("unknown command %q", command)
 	case c.Arg == nil && arg != "":
 		return fmt.Errorf("%s takes no word after it (got %q)", command, arg)
-	case c.Arg != nil && !contains(c.Arg.Values, arg):
+	case c.Arg != nil && !slices.Contains(c.Arg.Values, arg):
 		return fmt.Errorf("%s needs %s (got %q)", command, strings.Join(c.Arg.Values, " or "), arg)
 	}
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package steps_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -75,4 +76,26 @@ func countRoute(log []azuretest.Request, part string) int {
 		}
 	}
 	return n
+}
+
+// The sign-in record a Session keeps (and hands out with Signed) never holds
+// the Appmixer password or token in clear, so a stray %+v cannot print them;
+// a changed password still signs in again.
+func TestSignedInHoldsNoAppmixerPassword(t *testing.T) {
+	h := newHarness(t)
+	se := steps.NewSession(h.opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if out := se.Run(ctx, steps.Request{Command: "status"}, steps.Yes{}, nil); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	if got := fmt.Sprintf("%+v %#v", se.Signed(), se.Signed()); strings.Contains(got, appmixertest.DefaultAdminPassword) {
+		t.Fatal("the session's sign-in record holds the Appmixer password")
+	}
+	o := h.opts
+	o.AppmixerPassword = steps.NewSecret("not-the-password")
+	se.SetOptions(o)
+	if out := se.Run(ctx, steps.Request{Command: "status"}, steps.Yes{}, nil); out.Err == nil {
+		t.Fatal("a changed password did not sign in again")
+	}
 }

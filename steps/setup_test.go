@@ -252,3 +252,19 @@ func TestUnknownPermissionSuggestsAndWritesNothing(t *testing.T) {
 		t.Fatalf("wrote despite a bad permission:\n%s", h.log())
 	}
 }
+
+// An existing app with another audience gets the asked one in place (one
+// PATCH, with the v2 tokens personal accounts need), keeping its client ID.
+func TestAnExistingAppsAudienceIsChanged(t *testing.T) {
+	h := newHarness(t)
+	seeded := h.az.SeedApplication(azuretest.Application{DisplayName: "Appmixer", SignInAudience: "AzureADMultipleOrgs"})
+	h.mustRun()
+	app, _ := assertSetUp(t, h)
+	if app.AppID != seeded.AppID || app.SignInAudience != "AzureADandPersonalMicrosoftAccount" || !slices.Contains(app.Tags, steps.AppTag) {
+		t.Fatalf("app %s audience %s tags %v, want %s with personal accounts and the tag", app.AppID, app.SignInAudience, app.Tags, seeded.AppID)
+	}
+	h.mustRun(func(o *steps.Options) { o.Audience = "single-tenant" })
+	if app := h.onlyApp(); app.SignInAudience != "AzureADMyOrg" || h.stored()["microsoftTenant"] != "true" {
+		t.Fatalf("audience %s, tenant field %q after asking for single-tenant", app.SignInAudience, h.stored()["microsoftTenant"])
+	}
+}

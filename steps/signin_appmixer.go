@@ -2,6 +2,8 @@ package steps
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -23,8 +25,12 @@ func (SignInAppmixer) Info() Info {
 		Checking: "Signing in to Appmixer", ReadOnly: true}
 }
 
+// appmixerInputs is what an Appmixer sign-in depends on, as a digest: the
+// password and token are among them, and SignedIn keeps this value, so in
+// clear a %+v of it would print them.
 func appmixerInputs(o Options) string {
-	return strings.Join([]string{o.AppmixerURL, o.AppmixerUsername, o.AppmixerPassword.Reveal(), o.AppmixerToken.Reveal()}, "\x00")
+	sum := sha256.Sum256([]byte(strings.Join([]string{o.AppmixerURL, o.AppmixerUsername, o.AppmixerPassword.Reveal(), o.AppmixerToken.Reveal()}, "\x00")))
+	return hex.EncodeToString(sum[:])
 }
 
 func (SignInAppmixer) Check(ctx context.Context, s *State) error {

@@ -121,6 +121,7 @@ func (s *State) graph() *azure.Graph     { return s.Signed.Graph }
 func (s *State) amx() *appmixer.Client   { return s.Signed.Appmixer }
 func (s *State) tenant() string          { return s.Signed.TenantID }
 func (s *State) writes() bool            { return !s.Opts.DryRun && !s.readOnly }
+func (s *State) dryRun() bool            { return s.Opts.DryRun && !s.readOnly } // a read-only command has no dry run
 func (s *State) app() *azure.Application { return s.Found.App }
 func (s *State) config() appmixer.Config { return s.Found.Config }
 func (s *State) appReal() bool           { return s.Found.App != nil && !s.Made.AppProjected }

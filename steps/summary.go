@@ -48,7 +48,7 @@ const (
 // Summarize gathers the run's outcome as data; it never includes the secret.
 func (s *State) Summarize(results []StepResult) Summary {
 	sum := Summary{
-		DryRun:       s.Opts.DryRun && !s.readOnly,
+		DryRun:       s.dryRun(),
 		AppName:      s.Opts.AppName,
 		TenantID:     s.tenant(),
 		Audience:     s.Opts.Audience,

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer"
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
@@ -42,10 +43,8 @@ func (Verify) Check(ctx context.Context, s *State) error {
 }
 
 func appendOnce(list []string, line string) []string {
-	for _, l := range list {
-		if l == line {
-			return list
-		}
+	if slices.Contains(list, line) {
+		return list
 	}
 	return append(list, line)
 }
