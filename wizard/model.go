@@ -201,8 +201,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.PasteMsg:
 		if m.naming() {
 			m.typed += msg.Content
+			return m, nil
 		}
-		return m, nil
+		// Otherwise on to the form below: URLs and passwords are pasted more than typed.
 	case formBuiltMsg:
 		return m, m.onFormBuilt(msg.f)
 	case tea.KeyPressMsg:
