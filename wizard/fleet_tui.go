@@ -77,13 +77,11 @@ type fleetPrompter struct {
 
 func (p fleetPrompter) Confirm(ctx context.Context, q steps.Question) (steps.Decision, error) {
 	reply := make(chan steps.Decision, 1)
-	p.send(fleetAskMsg{name: p.name, q: q, reply: reply})
-	select {
-	case d := <-reply:
-		return d, nil
-	case <-ctx.Done():
-		return steps.Quit, ctx.Err()
+	d, err := await(ctx, p.send, fleetAskMsg{name: p.name, q: q, reply: reply}, reply)
+	if err != nil {
+		return steps.Quit, err
 	}
+	return d, nil
 }
 
 // An inventory has no start menu and no setup questions: the file answers them.
