@@ -426,14 +426,13 @@ func (m *fleetModel) askView(w int) string {
 	a := m.asks[0]
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s %s\n", m.st.title.Render(a.name+": "+a.q.Step.Title), m.st.screen.Render("("+a.q.Step.Screen+")"))
-	for _, c := range a.q.Plan.Changes {
-		style := map[steps.Kind]lipgloss.Style{steps.Add: m.st.add, steps.Remove: m.st.remove, steps.Update: m.st.modify}[c.Kind]
-		for _, l := range wrapWords(c.String(), w-2, 4) {
-			b.WriteString("  " + style.Render(l) + "\n")
+	// The single run's plan body (found, changes, notes, what a skip means),
+	// indented under the instance's name.
+	for _, l := range wrapAll(strings.Split(m.st.planBody(a.q.Plan), "\n"), w-2) {
+		if l != "" {
+			l = "  " + l
 		}
-	}
-	for _, n := range a.q.Plan.Notes {
-		b.WriteString("  " + m.st.note.Render("! "+n) + "\n")
+		b.WriteString(l + "\n")
 	}
 	more := ""
 	if n := len(m.asks) - 1; n > 0 {

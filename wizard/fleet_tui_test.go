@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/fleet"
 	"github.com/appmixer-tools/msconnector-wizard/fleet/fleetsim"
@@ -81,3 +83,19 @@ func TestFleetTableConfirmsPerInstanceOrAll(t *testing.T) {
 
 // asked finds the instance whose plan is on screen.
 var asked = regexp.MustCompile(`(\w+): Register the app \(`)
+
+// A plan put to the table reads as on the single run's plan screen: what
+// was found, what changes, and what skipping it means.
+func TestFleetPlanShowsFoundChangesAndTheSkipNote(t *testing.T) {
+	m := newFleetModel("setup", []fleet.Instance{{Name: "acme"}}, func() time.Time { return fixedNow }, func() {})
+	plan := registerPlan
+	plan.Skippable, plan.SkipNote = true, "Skipped, each user is asked to consent the first time."
+	m.Update(fleetAskMsg{name: "acme", q: steps.Question{Step: steps.Info{Title: "Grant admin consent", Screen: "API permissions → Grant admin consent"}, Plan: plan}, reply: make(chan steps.Decision, 1)})
+	view := ansi.Strip(m.render())
+	for _, want := range []string{"acme: Grant admin consent", "Found now", `no app registration named "Appmixer"`, "Will change",
+		"+ app registration: Appmixer", "! Personal accounts need access token version 2", "! Skipped, each user is asked", "s skip"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, view)
+		}
+	}
+}

@@ -123,12 +123,12 @@ func (m *model) sidebarLines() []string {
 func (m *model) paneLines() []string {
 	w, h := m.paneWidth(), m.bodyHeight()
 	top, body := m.component().view(m, w)
-	lines := m.wrapAll(top, w)
+	lines := wrapAll(top, w)
 	if len(lines) > h {
 		lines = append(lines[:h-1], m.st.note.Render("↓ more below: make the window taller"))
 	}
 	if body != "" {
-		rest := m.wrapAll(strings.Split(body, "\n"), w)
+		rest := wrapAll(strings.Split(body, "\n"), w)
 		room := max(h-len(lines), 1)
 		if len(rest) > room && room > 1 {
 			room-- // the last row says there is more
@@ -160,7 +160,7 @@ func (m *model) paneLines() []string {
 // wrapAll wraps each line to width w at spaces (wrapWords). Continuation
 // lines hang under the text after the line's indent and list marker ("+ ",
 // "· ", "! "), so a long item still reads as one.
-func (m *model) wrapAll(lines []string, w int) []string {
+func wrapAll(lines []string, w int) []string {
 	var out []string
 	for _, l := range lines {
 		if ansi.StringWidth(l) <= w {
