@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/appmixer-tools/msconnector-wizard/fleet"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
@@ -384,9 +385,7 @@ func (m *fleetModel) table(w int) string {
 		if r.state == rowFailed && r.err != "" {
 			step = r.err
 		}
-		if lipgloss.Width(step) > stepW {
-			step = truncate(step, stepW)
-		}
+		step = ansi.Truncate(step, stepW, "…")
 		cursor := "  "
 		if i == m.sel && !m.done || i == m.sel && r.err != "" {
 			cursor = "> "
@@ -444,13 +443,4 @@ func (m *fleetModel) askView(w int) string {
 	}
 	b.WriteString("\n" + m.st.dim.Render(keys+more))
 	return b.String()
-}
-
-// truncate shortens s to w cells with an ellipsis.
-func truncate(s string, w int) string {
-	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > w {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
 }

@@ -99,3 +99,19 @@ func TestFleetPlanShowsFoundChangesAndTheSkipNote(t *testing.T) {
 		}
 	}
 }
+
+// A step or error too long for its column is cut to it, not wrapped into
+// the next row.
+func TestFleetTableCutsALongStepToItsColumn(t *testing.T) {
+	m := newFleetModel("setup", []fleet.Instance{{Name: "acme"}}, func() time.Time { return fixedNow }, func() {})
+	m.rows[0].state, m.rows[0].err = rowFailed, strings.Repeat("Files.ReadWrite.All was refused ", 6)
+	table := m.table(80)
+	for _, l := range strings.Split(table, "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("a row is %d wide at 80: %q", w, l)
+		}
+	}
+	if !strings.Contains(table, "…") {
+		t.Errorf("the long error is not cut with an ellipsis:\n%s", table)
+	}
+}
