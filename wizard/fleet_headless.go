@@ -212,14 +212,7 @@ func (p *fleetPrinter) event(e fleet.Event) {
 	if p.quiet && e.Kind != steps.EventFailed {
 		return
 	}
-	switch e.Kind {
-	case steps.EventProgress:
-		fmt.Fprintf(p.w, "%s: … %s: %s\n", who, e.Step.Title, e.Message)
-	case steps.EventDone:
-		fmt.Fprintf(p.w, "%s: ✓ %s%s\n", who, e.Step.Title, detail(e.Event))
-	case steps.EventSkipped:
-		fmt.Fprintf(p.w, "%s: - %s: %s\n", who, e.Step.Title, e.Message)
-	case steps.EventFailed:
-		fmt.Fprintf(p.w, "%s: x %s\n", who, e.Err)
+	if l := stepLine(e.Event); l != "" {
+		fmt.Fprintf(p.w, "%s: %s\n", who, l)
 	}
 }

@@ -1,7 +1,9 @@
 package wizard
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"sync"
@@ -113,5 +115,37 @@ func TestFleetTableCutsALongStepToItsColumn(t *testing.T) {
 	}
 	if !strings.Contains(table, "…") {
 		t.Errorf("the long error is not cut with an ellipsis:\n%s", table)
+	}
+}
+
+// An inventory's plain lines are the single run's step lines after the
+// instance's name; events those lines skip are skipped by both.
+func TestInventoryLinesAreStepLinesAfterTheName(t *testing.T) {
+	reg := info(steps.IDRegisterApp)
+	events := []steps.Event{
+		{Step: reg, Kind: steps.EventChecking},
+		{Step: reg, Kind: steps.EventProgress, Message: "waiting for Azure to replicate the app"},
+		{Step: reg, Kind: steps.EventDone, Changed: registerPlan.Changes[:1]},
+		{Step: info(steps.IDRedirectURIs), Kind: steps.EventSkipped, Message: "skipped at your request"},
+		{Step: info(steps.IDClientSecret), Kind: steps.EventFailed, Err: errors.New("graph: POST addPassword: 503")},
+	}
+	var single, inventory bytes.Buffer
+	pp, fp := &plainPrinter{w: &single}, &fleetPrinter{w: &inventory}
+	for _, e := range events {
+		pp.event(e)
+		fp.event(fleet.Event{Instance: "acme", Event: e})
+	}
+	lines := strings.Split(strings.TrimSuffix(single.String(), "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want 4 step lines, got:\n%s", single.String())
+	}
+	want := "acme: " + strings.Join(lines, "\nacme: ") + "\n"
+	if inventory.String() != want {
+		t.Fatalf("inventory lines:\n%s\nwant:\n%s", inventory.String(), want)
+	}
+	for _, l := range []string{"… Register the app: waiting", "✓ Register the app: app registration: Appmixer", "- Redirect URIs: skipped", "x graph: POST addPassword: 503"} {
+		if !strings.Contains(single.String(), l) {
+			t.Errorf("lines lack %q:\n%s", l, single.String())
+		}
 	}
 }
