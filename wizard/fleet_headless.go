@@ -201,8 +201,7 @@ func (p *fleetPrinter) event(e fleet.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if e.Kind == steps.EventDeviceCode {
-		fmt.Fprintf(p.device, "To sign in to Azure for tenant %s (%s), open %s and enter the code %s\n",
-			e.Tenant, strings.Join(e.For, ", "), e.Device.VerificationURL, e.Device.UserCode)
+		fmt.Fprintln(p.device, deviceWords(e.Device, e.Tenant, e.For))
 		return
 	}
 	who := e.Instance

@@ -149,3 +149,19 @@ func TestInventoryLinesAreStepLinesAfterTheName(t *testing.T) {
 		}
 	}
 }
+
+// The device code is one sentence in the plain front ends; an inventory's
+// names the tenant and the instances waiting for it.
+func TestDeviceCodeIsOneSentence(t *testing.T) {
+	dc := &steps.DeviceCode{UserCode: "FQK7XWZ3P", VerificationURL: "https://microsoft.com/devicelogin"}
+	var single, inventory bytes.Buffer
+	(&plainPrinter{device: &single}).event(steps.Event{Kind: steps.EventDeviceCode, Device: dc})
+	(&fleetPrinter{device: &inventory}).event(fleet.Event{Tenant: "t2", For: []string{"globex", "initech"},
+		Event: steps.Event{Kind: steps.EventDeviceCode, Device: dc}})
+	if want := "To sign in to Azure, open https://microsoft.com/devicelogin and enter the code FQK7XWZ3P\n"; single.String() != want {
+		t.Errorf("single run: %q, want %q", single.String(), want)
+	}
+	if want := "To sign in to Azure for tenant t2 (globex, initech), open https://microsoft.com/devicelogin and enter the code FQK7XWZ3P\n"; inventory.String() != want {
+		t.Errorf("inventory: %q, want %q", inventory.String(), want)
+	}
+}

@@ -96,7 +96,7 @@ func (p *plainPrinter) event(e steps.Event) {
 	}
 	switch e.Kind {
 	case steps.EventDeviceCode:
-		fmt.Fprintf(p.device, "To sign in to Azure, open %s and enter the code %s\n", e.Device.VerificationURL, e.Device.UserCode)
+		fmt.Fprintln(p.device, deviceWords(e.Device, "", nil))
 	case steps.EventPlanned:
 		if e.Plan.Empty() {
 			return
@@ -129,6 +129,16 @@ func stepLine(e steps.Event) string {
 		return fmt.Sprintf("x %s", e.Err)
 	}
 	return ""
+}
+
+// deviceWords is the device-code sign-in as one sentence, the same in
+// every plain front end; an inventory's names the tenant and its instances.
+func deviceWords(dc *steps.DeviceCode, tenant string, forWhom []string) string {
+	who := ""
+	if tenant != "" {
+		who = fmt.Sprintf(" for tenant %s (%s)", tenant, strings.Join(forWhom, ", "))
+	}
+	return fmt.Sprintf("To sign in to Azure%s, open %s and enter the code %s", who, dc.VerificationURL, dc.UserCode)
 }
 
 // isSignIn tells the two sign-in steps from the rest.
