@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
@@ -287,6 +288,22 @@ func TestResizeAndNarrowTerminal(t *testing.T) {
 	for i, l := range strings.Split(scr, "\n") {
 		if w := len([]rune(l)); w > 80 {
 			t.Errorf("line %d is %d wide at 80 columns: %q", i, w, l)
+		}
+	}
+	// The emulator cannot hold a line wider than itself, so the check above
+	// alone could never fail: the frame the model draws must fit as well.
+	frame := runningModel(&fakeEngine{}, func() {})
+	frame.onEvent(steps.Event{Step: info(steps.IDRegisterApp), Kind: steps.EventChecking})
+	for _, size := range [][2]int{{80, 24}, {50, 20}, {100, 30}} {
+		frame.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		lines := strings.Split(frame.render(), "\n")
+		if len(lines) > size[1] {
+			t.Errorf("%d lines at %dx%d", len(lines), size[0], size[1])
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Errorf("line %d of the frame is %d wide at %d columns: %q", i, w, size[0], ansi.Strip(l))
+			}
 		}
 	}
 	s.emu.Resize(50, 20)
