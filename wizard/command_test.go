@@ -20,7 +20,8 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
-// cmdEnv is one emulated Azure tenant and Appmixer, set up once by a headless setup run.
+// cmdEnv is one emulated Azure tenant and Appmixer, set up once by a headless
+// setup run (signed in as the automation principal).
 type cmdEnv struct {
 	t    *testing.T
 	w    *emutest.World
@@ -29,9 +30,9 @@ type cmdEnv struct {
 	opts steps.Options
 }
 
-func newCmdEnv(t *testing.T) *cmdEnv {
+func newCmdEnv(t *testing.T, azOpts ...azuretest.Option) *cmdEnv {
 	t.Helper()
-	w := emutest.Start(t)
+	w := emutest.Start(t, azOpts...)
 	w.Amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
 	e := &cmdEnv{t: t, w: w, az: w.Az, amx: w.Amx, opts: w.Options(t.TempDir())}
 	if stdout, stderr, out := e.run("setup", false); out.Err != nil {
