@@ -17,6 +17,7 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/internal/emutest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -334,5 +335,28 @@ func TestResultAfterASkipSaysNothingChanged(t *testing.T) {
 	_, body := resultScreen{}.view(m, 80)
 	if text := ansi.Strip(body); !strings.Contains(text, "what was skipped stays as it was") || strings.Contains(text, "already as it should be") {
 		t.Fatalf("result:\n%s", text)
+	}
+}
+
+// An input the TUI does not ask is named as a flag to run again with,
+// with its suggested value, and without a shell verb in the middle.
+func TestErrorScreenNamesTheFlagToRunAgainWith(t *testing.T) {
+	m := newModel(config{})
+	for _, c := range []struct {
+		h    hint.Hint
+		want string
+	}{
+		{hint.Hint{Input: hint.AuthorityHost, Value: "https://login.example.com/", Text: "give only the scheme and host"},
+			"give only the scheme and host; quit (q) and run again with --authority-host https://login.example.com/"},
+		{hint.Change(hint.GraphURL, "use an https URL"), "use an https URL; quit (q) and run again with --graph-url"},
+		{hint.Change(hint.AzureEnvironment, "check both"), "check both; quit (q) and run again with AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"},
+	} {
+		if got := m.forTUI(c.h); got != c.want {
+			t.Errorf("forTUI(%s) = %q, want %q", c.h.Input, got, c.want)
+		}
+	}
+	// The shell's own words keep their verbs.
+	if got := forShell(hint.Hint{Input: hint.AuthorityHost, Value: "https://login.example.com/"}, invocation{prog: "msconnector-wizard"}); got != "pass --authority-host https://login.example.com/" {
+		t.Errorf("forShell = %q", got)
 	}
 }
