@@ -295,11 +295,16 @@ func TestResultFactsLineUp(t *testing.T) {
 	_, body := resultScreen{}.view(m, 80)
 	cols := map[int]bool{}
 	for _, want := range []string{"Appmixer", "11111111-2222", "Qx7…"} {
+		found := false // a value missing from its row must not leave one column and pass
 		for _, l := range strings.Split(ansi.Strip(body), "\n") {
 			if i := strings.Index(l, want); i > 0 {
 				cols[ansi.StringWidth(l[:i])] = true
+				found = true
 				break
 			}
+		}
+		if !found {
+			t.Errorf("no row holds %q", want)
 		}
 	}
 	if len(cols) != 1 {
