@@ -85,7 +85,6 @@ type model struct {
 
 	width, height int
 	phase         phase
-	wide          bool // this frame drops the sidebar: a token would not fit beside it
 
 	ans         *answers
 	opts        steps.Options

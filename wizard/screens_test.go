@@ -355,3 +355,25 @@ func TestNoColorHonoured(t *testing.T) {
 		}
 	}
 }
+
+// The error screen drops the sidebar for a token too long beside it; the
+// form its r opens has the sidebar again, and is sized to the pane beside
+// it, not to the width the error screen had.
+func TestFormAfterAWideErrorFitsBesideTheSidebar(t *testing.T) {
+	f := &fakeEngine{}
+	s := newScreen(t, runningModel(f, func() {}), 80, 24)
+	waitUntil(t, "the run to start", func() bool { return f.count() == 1 })
+	long := "https://api.acme.appmixer.cloud/plugins/appmixer/microsoft/onedrive"
+	notAdmin := hint.Wrap(errors.New("user@example.com is not an Appmixer admin at "+long), hint.Change(hint.AppmixerUsername, "sign in as an Appmixer admin"))
+	s.tm.Send(doneMsg{&steps.Outcome{Command: "setup", Err: notAdmin}})
+	if scr := s.waitFor(`press r to change "Appmixer admin username"`, long); strings.Contains(scr, "○ Verify") {
+		t.Fatalf("the error screen keeps the sidebar beside a token too long for it:\n%s", scr)
+	}
+	s.key("r")
+	scr := s.waitFor("┃ Appmixer admin username", "○ Verify", "┃ the admin scope.") // the description wrapped inside its field
+	if strings.Contains(scr, "…") {
+		t.Errorf("the form is cut at the pane's edge:\n%s", scr)
+	}
+	s.key("ctrl+c")
+	s.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
