@@ -148,7 +148,7 @@ func (h FleetHeadless) lastLine(x fleet.Result) string {
 		s = x.Outcome.Summary
 	}
 	switch {
-	case err != nil && x.Outcome != nil && x.Outcome.Err == nil && x.Outcome.Status != nil:
+	case err != nil && statusFound(x):
 		return "! " + name + ": " + errorLine(err, h.Inv)
 	case err != nil:
 		return "x " + name + ": error: " + errorLine(err, h.Inv)
@@ -169,6 +169,12 @@ func (h FleetHeadless) lastLine(x fleet.Result) string {
 		facts = append(facts, "nothing to change")
 	}
 	return fmt.Sprintf("✓ %s: %s (%s)", name, strings.Join(facts, ", "), x.Elapsed.Round(100*time.Millisecond))
+}
+
+// statusFound: the instance's status ran to the end and its checks found
+// something; it did not fail. Both inventory front ends mark it "!".
+func statusFound(x fleet.Result) bool {
+	return x.Outcome != nil && x.Outcome.Err == nil && x.Outcome.Status != nil && x.ExitErr() != nil
 }
 
 // tally is the last line of all: how many succeeded.

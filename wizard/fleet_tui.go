@@ -243,7 +243,7 @@ func (m *fleetModel) apply(d fleetDoneMsg) {
 		switch {
 		case err == nil:
 			r.state, r.err, r.step = rowOK, "", "done"
-		case x.Outcome != nil && x.Outcome.Err == nil && x.Outcome.Status != nil:
+		case statusFound(x):
 			r.state, r.err, r.step = rowWarn, errorLine(err, m.inv), "checked"
 		default:
 			r.state, r.err = rowFailed, errorLine(err, m.inv)

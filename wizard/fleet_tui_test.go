@@ -165,3 +165,23 @@ func TestDeviceCodeIsOneSentence(t *testing.T) {
 		t.Errorf("inventory: %q, want %q", inventory.String(), want)
 	}
 }
+
+// A status that ran and found something reads "!" in both inventory front
+// ends; one that failed reads "x".
+func TestInventoryMarksStatusFindingsApartFromFailures(t *testing.T) {
+	found := fleet.Result{Instance: fleet.Instance{Name: "acme"}, Outcome: &steps.Outcome{Command: "status", Status: &steps.StatusReport{
+		Checks: []steps.StatusCheck{{Name: "Secret expiry", Level: steps.StatusWarn, Detail: "expires in 20 days", Fix: "rotate-secret"}}}}}
+	failed := fleet.Result{Instance: fleet.Instance{Name: "globex"}, Outcome: &steps.Outcome{Command: "status", Err: errors.New("graph: 503")}}
+	h := FleetHeadless{Inv: invocation{prog: "msconnector-wizard"}}
+	if l := h.lastLine(found); !strings.HasPrefix(l, "! acme: ") {
+		t.Errorf("status findings: %q", l)
+	}
+	if l := h.lastLine(failed); !strings.HasPrefix(l, "x globex: error: graph: 503") {
+		t.Errorf("a failed status: %q", l)
+	}
+	m := newFleetModel("status", []fleet.Instance{found.Instance, failed.Instance}, func() time.Time { return fixedNow }, func() {})
+	m.apply(fleetDoneMsg{[]fleet.Result{found, failed}})
+	if m.rows[0].state != rowWarn || m.rows[1].state != rowFailed {
+		t.Errorf("row states %v, %v; want needs attention, failed", m.rows[0].state, m.rows[1].state)
+	}
+}
