@@ -100,7 +100,7 @@ func (p *plainSession) event(ev steps.Event) {
 	defer p.mu.Unlock()
 	if ev.Kind == steps.EventDeviceCode {
 		// The code whole (to copy), then letter by letter (a screen reader spells it).
-		fmt.Fprintf(p.out, "To sign in to Azure, open %s and enter the code %s (spelled: %s)\n", ev.Device.VerificationURL, ev.Device.UserCode, spaced(ev.Device.UserCode))
+		fmt.Fprintf(p.out, "%s (spelled: %s)\n", deviceWords(ev.Device, "", nil), spaced(ev.Device.UserCode))
 		if p.demo {
 			fmt.Fprintln(p.out, "The demo approves the code by itself in a few seconds.")
 		}

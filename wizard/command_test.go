@@ -17,10 +17,12 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/internal/emutest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
-// cmdEnv is one emulated Azure tenant and Appmixer, set up once by a headless setup run.
+// cmdEnv is one emulated Azure tenant and Appmixer, set up once by a headless
+// setup run (signed in as the automation principal).
 type cmdEnv struct {
 	t    *testing.T
 	w    *emutest.World
@@ -29,9 +31,9 @@ type cmdEnv struct {
 	opts steps.Options
 }
 
-func newCmdEnv(t *testing.T) *cmdEnv {
+func newCmdEnv(t *testing.T, azOpts ...azuretest.Option) *cmdEnv {
 	t.Helper()
-	w := emutest.Start(t)
+	w := emutest.Start(t, azOpts...)
 	w.Amx.SetServiceConfig(appmixer.ServiceID, map[string]any{"customerKey": "keep me"})
 	e := &cmdEnv{t: t, w: w, az: w.Az, amx: w.Amx, opts: w.Options(t.TempDir())}
 	if stdout, stderr, out := e.run("setup", false); out.Err != nil {
@@ -293,11 +295,16 @@ func TestResultFactsLineUp(t *testing.T) {
 	_, body := resultScreen{}.view(m, 80)
 	cols := map[int]bool{}
 	for _, want := range []string{"Appmixer", "11111111-2222", "Qx7…"} {
+		found := false // a value missing from its row must not leave one column and pass
 		for _, l := range strings.Split(ansi.Strip(body), "\n") {
 			if i := strings.Index(l, want); i > 0 {
 				cols[ansi.StringWidth(l[:i])] = true
+				found = true
 				break
 			}
+		}
+		if !found {
+			t.Errorf("no row holds %q", want)
 		}
 	}
 	if len(cols) != 1 {
@@ -333,5 +340,28 @@ func TestResultAfterASkipSaysNothingChanged(t *testing.T) {
 	_, body := resultScreen{}.view(m, 80)
 	if text := ansi.Strip(body); !strings.Contains(text, "what was skipped stays as it was") || strings.Contains(text, "already as it should be") {
 		t.Fatalf("result:\n%s", text)
+	}
+}
+
+// An input the TUI does not ask is named as a flag to run again with,
+// with its suggested value, and without a shell verb in the middle.
+func TestErrorScreenNamesTheFlagToRunAgainWith(t *testing.T) {
+	m := newModel(config{})
+	for _, c := range []struct {
+		h    hint.Hint
+		want string
+	}{
+		{hint.Hint{Input: hint.AuthorityHost, Value: "https://login.example.com/", Text: "give only the scheme and host"},
+			"give only the scheme and host; quit (q) and run again with --authority-host https://login.example.com/"},
+		{hint.Change(hint.GraphURL, "use an https URL"), "use an https URL; quit (q) and run again with --graph-url"},
+		{hint.Change(hint.AzureEnvironment, "check both"), "check both; quit (q) and run again with AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"},
+	} {
+		if got := m.forTUI(c.h); got != c.want {
+			t.Errorf("forTUI(%s) = %q, want %q", c.h.Input, got, c.want)
+		}
+	}
+	// The shell's own words keep their verbs.
+	if got := forShell(hint.Hint{Input: hint.AuthorityHost, Value: "https://login.example.com/"}, invocation{prog: "msconnector-wizard"}); got != "pass --authority-host https://login.example.com/" {
+		t.Errorf("forShell = %q", got)
 	}
 }

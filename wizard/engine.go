@@ -61,7 +61,7 @@ type prompter struct{ e *engine }
 
 func (p prompter) Confirm(ctx context.Context, q steps.Question) (steps.Decision, error) {
 	reply := make(chan steps.Decision, 1)
-	d, err := await(ctx, p.e, confirmMsg{q: q, reply: reply}, reply)
+	d, err := await(ctx, p.e.post, confirmMsg{q: q, reply: reply}, reply)
 	if err != nil {
 		return steps.Quit, err
 	}
@@ -70,7 +70,7 @@ func (p prompter) Confirm(ctx context.Context, q steps.Question) (steps.Decision
 
 func (p prompter) Choose(ctx context.Context, m steps.Menu) (steps.MenuItem, error) {
 	reply := make(chan menuReply, 1)
-	r, err := await(ctx, p.e, menuMsg{menu: m, reply: reply}, reply)
+	r, err := await(ctx, p.e.post, menuMsg{menu: m, reply: reply}, reply)
 	if err != nil {
 		return steps.MenuItem{}, err
 	}
@@ -79,7 +79,7 @@ func (p prompter) Choose(ctx context.Context, m steps.Menu) (steps.MenuItem, err
 
 func (p prompter) Setup(ctx context.Context, o steps.Options) (steps.Options, error) {
 	reply := make(chan setupReply, 1)
-	r, err := await(ctx, p.e, setupMsg{opts: o, reply: reply}, reply)
+	r, err := await(ctx, p.e.post, setupMsg{opts: o, reply: reply}, reply)
 	if err != nil {
 		return o, err
 	}
@@ -87,8 +87,9 @@ func (p prompter) Setup(ctx context.Context, o steps.Options) (steps.Options, er
 }
 
 // await puts a question on screen and waits for its answer, or for ctx.
-func await[R any](ctx context.Context, e *engine, question tea.Msg, reply <-chan R) (R, error) {
-	e.post(question)
+// The fleet table's prompter asks through it too.
+func await[R any](ctx context.Context, post func(tea.Msg), question tea.Msg, reply <-chan R) (R, error) {
+	post(question)
 	select {
 	case r := <-reply:
 		return r, nil

@@ -148,7 +148,7 @@ func (h FleetHeadless) lastLine(x fleet.Result) string {
 		s = x.Outcome.Summary
 	}
 	switch {
-	case err != nil && x.Outcome != nil && x.Outcome.Err == nil && x.Outcome.Status != nil:
+	case err != nil && statusFound(x):
 		return "! " + name + ": " + errorLine(err, h.Inv)
 	case err != nil:
 		return "x " + name + ": error: " + errorLine(err, h.Inv)
@@ -169,6 +169,12 @@ func (h FleetHeadless) lastLine(x fleet.Result) string {
 		facts = append(facts, "nothing to change")
 	}
 	return fmt.Sprintf("✓ %s: %s (%s)", name, strings.Join(facts, ", "), x.Elapsed.Round(100*time.Millisecond))
+}
+
+// statusFound: the instance's status ran to the end and its checks found
+// something; it did not fail. Both inventory front ends mark it "!".
+func statusFound(x fleet.Result) bool {
+	return x.Outcome != nil && x.Outcome.Err == nil && x.Outcome.Status != nil && x.ExitErr() != nil
 }
 
 // tally is the last line of all: how many succeeded.
@@ -201,8 +207,7 @@ func (p *fleetPrinter) event(e fleet.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if e.Kind == steps.EventDeviceCode {
-		fmt.Fprintf(p.device, "To sign in to Azure for tenant %s (%s), open %s and enter the code %s\n",
-			e.Tenant, strings.Join(e.For, ", "), e.Device.VerificationURL, e.Device.UserCode)
+		fmt.Fprintln(p.device, deviceWords(e.Device, e.Tenant, e.For))
 		return
 	}
 	who := e.Instance
@@ -212,14 +217,7 @@ func (p *fleetPrinter) event(e fleet.Event) {
 	if p.quiet && e.Kind != steps.EventFailed {
 		return
 	}
-	switch e.Kind {
-	case steps.EventProgress:
-		fmt.Fprintf(p.w, "%s: … %s: %s\n", who, e.Step.Title, e.Message)
-	case steps.EventDone:
-		fmt.Fprintf(p.w, "%s: ✓ %s%s\n", who, e.Step.Title, detail(e.Event))
-	case steps.EventSkipped:
-		fmt.Fprintf(p.w, "%s: - %s: %s\n", who, e.Step.Title, e.Message)
-	case steps.EventFailed:
-		fmt.Fprintf(p.w, "%s: x %s\n", who, e.Err)
+	if l := stepLine(e.Event); l != "" {
+		fmt.Fprintf(p.w, "%s: %s\n", who, l)
 	}
 }

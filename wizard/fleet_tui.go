@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/appmixer-tools/msconnector-wizard/fleet"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
@@ -77,13 +78,11 @@ type fleetPrompter struct {
 
 func (p fleetPrompter) Confirm(ctx context.Context, q steps.Question) (steps.Decision, error) {
 	reply := make(chan steps.Decision, 1)
-	p.send(fleetAskMsg{name: p.name, q: q, reply: reply})
-	select {
-	case d := <-reply:
-		return d, nil
-	case <-ctx.Done():
-		return steps.Quit, ctx.Err()
+	d, err := await(ctx, p.send, fleetAskMsg{name: p.name, q: q, reply: reply}, reply)
+	if err != nil {
+		return steps.Quit, err
 	}
+	return d, nil
 }
 
 // An inventory has no start menu and no setup questions: the file answers them.
@@ -244,7 +243,7 @@ func (m *fleetModel) apply(d fleetDoneMsg) {
 		switch {
 		case err == nil:
 			r.state, r.err, r.step = rowOK, "", "done"
-		case x.Outcome != nil && x.Outcome.Err == nil && x.Outcome.Status != nil:
+		case statusFound(x):
 			r.state, r.err, r.step = rowWarn, errorLine(err, m.inv), "checked"
 		default:
 			r.state, r.err = rowFailed, errorLine(err, m.inv)
@@ -386,9 +385,7 @@ func (m *fleetModel) table(w int) string {
 		if r.state == rowFailed && r.err != "" {
 			step = r.err
 		}
-		if lipgloss.Width(step) > stepW {
-			step = truncate(step, stepW)
-		}
+		step = ansi.Truncate(step, stepW, "…")
 		cursor := "  "
 		if i == m.sel && !m.done || i == m.sel && r.err != "" {
 			cursor = "> "
@@ -428,14 +425,13 @@ func (m *fleetModel) askView(w int) string {
 	a := m.asks[0]
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s %s\n", m.st.title.Render(a.name+": "+a.q.Step.Title), m.st.screen.Render("("+a.q.Step.Screen+")"))
-	for _, c := range a.q.Plan.Changes {
-		style := map[steps.Kind]lipgloss.Style{steps.Add: m.st.add, steps.Remove: m.st.remove, steps.Update: m.st.modify}[c.Kind]
-		for _, l := range wrapWords(c.String(), w-2, 4) {
-			b.WriteString("  " + style.Render(l) + "\n")
+	// The single run's plan body (found, changes, notes, what a skip means),
+	// indented under the instance's name.
+	for _, l := range wrapAll(strings.Split(m.st.planBody(a.q.Plan), "\n"), w-2) {
+		if l != "" {
+			l = "  " + l
 		}
-	}
-	for _, n := range a.q.Plan.Notes {
-		b.WriteString("  " + m.st.note.Render("! "+n) + "\n")
+		b.WriteString(l + "\n")
 	}
 	more := ""
 	if n := len(m.asks) - 1; n > 0 {
@@ -447,13 +443,4 @@ func (m *fleetModel) askView(w int) string {
 	}
 	b.WriteString("\n" + m.st.dim.Render(keys+more))
 	return b.String()
-}
-
-// truncate shortens s to w cells with an ellipsis.
-func truncate(s string, w int) string {
-	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > w {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
 }

@@ -1,12 +1,16 @@
 package wizard
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
 	"github.com/appmixer-tools/msconnector-wizard/fleet"
@@ -81,3 +85,103 @@ func TestFleetTableConfirmsPerInstanceOrAll(t *testing.T) {
 
 // asked finds the instance whose plan is on screen.
 var asked = regexp.MustCompile(`(\w+): Register the app \(`)
+
+// A plan put to the table reads as on the single run's plan screen: what
+// was found, what changes, and what skipping it means.
+func TestFleetPlanShowsFoundChangesAndTheSkipNote(t *testing.T) {
+	m := newFleetModel("setup", []fleet.Instance{{Name: "acme"}}, func() time.Time { return fixedNow }, func() {})
+	plan := registerPlan
+	plan.Skippable, plan.SkipNote = true, "Skipped, each user is asked to consent the first time."
+	m.Update(fleetAskMsg{name: "acme", q: steps.Question{Step: steps.Info{Title: "Grant admin consent", Screen: "API permissions → Grant admin consent"}, Plan: plan}, reply: make(chan steps.Decision, 1)})
+	view := ansi.Strip(m.render())
+	for _, want := range []string{"acme: Grant admin consent", "Found now", `no app registration named "Appmixer"`, "Will change",
+		"+ app registration: Appmixer", "! Personal accounts need access token version 2", "! Skipped, each user is asked", "s skip"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, view)
+		}
+	}
+}
+
+// A step or error too long for its column is cut to it, not wrapped into
+// the next row.
+func TestFleetTableCutsALongStepToItsColumn(t *testing.T) {
+	m := newFleetModel("setup", []fleet.Instance{{Name: "acme"}}, func() time.Time { return fixedNow }, func() {})
+	m.rows[0].state, m.rows[0].err = rowFailed, strings.Repeat("Files.ReadWrite.All was refused ", 6)
+	table := m.table(80)
+	for _, l := range strings.Split(table, "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("a row is %d wide at 80: %q", w, l)
+		}
+	}
+	if !strings.Contains(table, "…") {
+		t.Errorf("the long error is not cut with an ellipsis:\n%s", table)
+	}
+}
+
+// An inventory's plain lines are the single run's step lines after the
+// instance's name; events those lines skip are skipped by both.
+func TestInventoryLinesAreStepLinesAfterTheName(t *testing.T) {
+	reg := info(steps.IDRegisterApp)
+	events := []steps.Event{
+		{Step: reg, Kind: steps.EventChecking},
+		{Step: reg, Kind: steps.EventProgress, Message: "waiting for Azure to replicate the app"},
+		{Step: reg, Kind: steps.EventDone, Changed: registerPlan.Changes[:1]},
+		{Step: info(steps.IDRedirectURIs), Kind: steps.EventSkipped, Message: "skipped at your request"},
+		{Step: info(steps.IDClientSecret), Kind: steps.EventFailed, Err: errors.New("graph: POST addPassword: 503")},
+	}
+	var single, inventory bytes.Buffer
+	pp, fp := &plainPrinter{w: &single}, &fleetPrinter{w: &inventory}
+	for _, e := range events {
+		pp.event(e)
+		fp.event(fleet.Event{Instance: "acme", Event: e})
+	}
+	lines := strings.Split(strings.TrimSuffix(single.String(), "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want 4 step lines, got:\n%s", single.String())
+	}
+	want := "acme: " + strings.Join(lines, "\nacme: ") + "\n"
+	if inventory.String() != want {
+		t.Fatalf("inventory lines:\n%s\nwant:\n%s", inventory.String(), want)
+	}
+	for _, l := range []string{"… Register the app: waiting", "✓ Register the app: app registration: Appmixer", "- Redirect URIs: skipped", "x graph: POST addPassword: 503"} {
+		if !strings.Contains(single.String(), l) {
+			t.Errorf("lines lack %q:\n%s", l, single.String())
+		}
+	}
+}
+
+// The device code is one sentence in the plain front ends; an inventory's
+// names the tenant and the instances waiting for it.
+func TestDeviceCodeIsOneSentence(t *testing.T) {
+	dc := &steps.DeviceCode{UserCode: "FQK7XWZ3P", VerificationURL: "https://microsoft.com/devicelogin"}
+	var single, inventory bytes.Buffer
+	(&plainPrinter{device: &single}).event(steps.Event{Kind: steps.EventDeviceCode, Device: dc})
+	(&fleetPrinter{device: &inventory}).event(fleet.Event{Tenant: "t2", For: []string{"globex", "initech"},
+		Event: steps.Event{Kind: steps.EventDeviceCode, Device: dc}})
+	if want := "To sign in to Azure, open https://microsoft.com/devicelogin and enter the code FQK7XWZ3P\n"; single.String() != want {
+		t.Errorf("single run: %q, want %q", single.String(), want)
+	}
+	if want := "To sign in to Azure for tenant t2 (globex, initech), open https://microsoft.com/devicelogin and enter the code FQK7XWZ3P\n"; inventory.String() != want {
+		t.Errorf("inventory: %q, want %q", inventory.String(), want)
+	}
+}
+
+// A status that ran and found something reads "!" in both inventory front
+// ends; one that failed reads "x".
+func TestInventoryMarksStatusFindingsApartFromFailures(t *testing.T) {
+	found := fleet.Result{Instance: fleet.Instance{Name: "acme"}, Outcome: &steps.Outcome{Command: "status", Status: &steps.StatusReport{
+		Checks: []steps.StatusCheck{{Name: "Secret expiry", Level: steps.StatusWarn, Detail: "expires in 20 days", Fix: "rotate-secret"}}}}}
+	failed := fleet.Result{Instance: fleet.Instance{Name: "globex"}, Outcome: &steps.Outcome{Command: "status", Err: errors.New("graph: 503")}}
+	h := FleetHeadless{Inv: invocation{prog: "msconnector-wizard"}}
+	if l := h.lastLine(found); !strings.HasPrefix(l, "! acme: ") {
+		t.Errorf("status findings: %q", l)
+	}
+	if l := h.lastLine(failed); !strings.HasPrefix(l, "x globex: error: graph: 503") {
+		t.Errorf("a failed status: %q", l)
+	}
+	m := newFleetModel("status", []fleet.Instance{found.Instance, failed.Instance}, func() time.Time { return fixedNow }, func() {})
+	m.apply(fleetDoneMsg{[]fleet.Result{found, failed}})
+	if m.rows[0].state != rowWarn || m.rows[1].state != rowFailed {
+		t.Errorf("row states %v, %v; want needs attention, failed", m.rows[0].state, m.rows[1].state)
+	}
+}

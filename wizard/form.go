@@ -94,12 +94,12 @@ func answersFrom(o steps.Options) *answers {
 		URL:          o.AppmixerURL,
 		Username:     o.AppmixerUsername,
 		Password:     o.AppmixerPassword.Reveal(), // only into the hidden input, never printed
-		AppName:      cmpOr(o.AppName, steps.DefaultAppName),
-		Audience:     cmpOr(o.Audience, steps.DefaultAudience),
-		Permissions:  cmpOr(o.Permissions, steps.DefaultPermissions),
+		AppName:      orText(o.AppName, steps.DefaultAppName),
+		Audience:     orText(o.Audience, steps.DefaultAudience),
+		Permissions:  orText(o.Permissions, steps.DefaultPermissions),
 		Expiry:       o.SecretExpiry.String(),
 		TenantField:  string(o.TenantField),
-		Auth:         cmpOr(o.AuthMethod, "device"),
+		Auth:         orText(o.AuthMethod, "device"),
 		Tenant:       o.Tenant,
 		AdminConsent: o.AdminConsent,
 		hasToken:     !o.AppmixerToken.IsZero(),
@@ -137,13 +137,6 @@ func (a *answers) apply(o steps.Options) (steps.Options, error) {
 	o.Tenant = strings.TrimSpace(a.Tenant)
 	o.AdminConsent = a.AdminConsent
 	return o, nil
-}
-
-func cmpOr(v, def string) string {
-	if strings.TrimSpace(v) == "" {
-		return def
-	}
-	return v
 }
 
 // Validators. Each returns one line saying what to type instead.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
@@ -142,6 +143,12 @@ func TestFormWalkthroughFillsOptions(t *testing.T) {
 	s.waitFor("Starting")
 	s.key("ctrl+c")
 	s.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	s.pump()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if strings.Contains(s.raw.String(), "hunter2") {
+		t.Fatal("the pre-filled password reached the terminal in some frame")
+	}
 }
 
 // The key line names the choosing keys of the focused field only.
@@ -216,5 +223,47 @@ func TestFormDescriptionsKeepTokensWhole(t *testing.T) {
 				t.Fatalf("width %d: %q is not whole:\n%s", w, c.token, screen)
 			}
 		}
+	}
+}
+
+// Pasted answers land in their fields (a URL, a username, a password are
+// pasted more often than typed); the pasted password never shows.
+func TestFormTakesPastedAnswers(t *testing.T) {
+	f := &fakeEngine{}
+	var set []steps.Options
+	s := newScreen(t, formModel(steps.Options{}, f, &set), 80, 24)
+	const password = "pasted-pa55word"
+	s.waitFor("┃ Appmixer API URL")
+	s.tm.Send(tea.PasteMsg{Content: "api.acme.appmixer.cloud"})
+	s.waitFor("✓ https://api.acme.appmixer.cloud")
+	s.key("enter")
+	s.waitFor("┃ Appmixer admin username")
+	s.tm.Send(tea.PasteMsg{Content: "admin@acme.com"})
+	s.waitFor("admin@acme.com")
+	s.key("enter")
+	s.waitFor("┃ Appmixer admin password")
+	s.tm.Send(tea.PasteMsg{Content: password})
+	// Back to the username and on again: the frames drawn meanwhile show the
+	// password field holding the paste (the check at the end needs a frame).
+	s.tm.Send(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	s.waitFor("┃ Appmixer admin username")
+	s.key("enter")
+	s.waitFor("┃ Appmixer admin password")
+	s.key("enter")
+	s.waitFor("┃ Sign in to Azure with")
+	s.key("enter")
+	s.waitFor("┃ Azure tenant")
+	s.key("enter")
+	waitUntil(t, "the sign-in to start", func() bool { return f.count() == 1 })
+	if got := set[0]; got.AppmixerURL != "https://api.acme.appmixer.cloud" || got.AppmixerUsername != "admin@acme.com" || got.AppmixerPassword.Reveal() != password {
+		t.Fatalf("sign-in options from pasted answers: url %q user %q password given %v", got.AppmixerURL, got.AppmixerUsername, !got.AppmixerPassword.IsZero())
+	}
+	s.key("ctrl+c")
+	s.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	s.pump()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if strings.Contains(s.raw.String(), password) {
+		t.Fatal("the pasted password reached the terminal")
 	}
 }

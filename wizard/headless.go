@@ -96,7 +96,7 @@ func (p *plainPrinter) event(e steps.Event) {
 	}
 	switch e.Kind {
 	case steps.EventDeviceCode:
-		fmt.Fprintf(p.device, "To sign in to Azure, open %s and enter the code %s\n", e.Device.VerificationURL, e.Device.UserCode)
+		fmt.Fprintln(p.device, deviceWords(e.Device, "", nil))
 	case steps.EventPlanned:
 		if e.Plan.Empty() {
 			return
@@ -105,21 +105,40 @@ func (p *plainPrinter) event(e steps.Event) {
 		for _, c := range e.Plan.Changes {
 			fmt.Fprintf(p.w, "    %s\n", c)
 		}
-	case steps.EventProgress:
-		fmt.Fprintf(p.w, "… %s: %s\n", e.Step.Title, e.Message)
-	case steps.EventDone:
-		fmt.Fprintf(p.w, "✓ %s%s\n", e.Step.Title, detail(e))
-		for _, n := range e.Plan.Notes {
-			fmt.Fprintf(p.w, "! %s\n", n)
+	case steps.EventProgress, steps.EventDone, steps.EventSkipped, steps.EventFailed:
+		fmt.Fprintln(p.w, stepLine(e))
+		if e.Kind == steps.EventDone || e.Kind == steps.EventSkipped {
+			for _, n := range e.Plan.Notes {
+				fmt.Fprintf(p.w, "! %s\n", n)
+			}
 		}
-	case steps.EventSkipped:
-		fmt.Fprintf(p.w, "- %s: %s\n", e.Step.Title, e.Message)
-		for _, n := range e.Plan.Notes {
-			fmt.Fprintf(p.w, "! %s\n", n)
-		}
-	case steps.EventFailed:
-		fmt.Fprintf(p.w, "x %s\n", e.Err)
 	}
+}
+
+// stepLine is a step's progress, end, skip or failure as one plain line;
+// an inventory's lines are the same, after the instance's name.
+func stepLine(e steps.Event) string {
+	switch e.Kind {
+	case steps.EventProgress:
+		return fmt.Sprintf("… %s: %s", e.Step.Title, e.Message)
+	case steps.EventDone:
+		return fmt.Sprintf("✓ %s%s", e.Step.Title, detail(e))
+	case steps.EventSkipped:
+		return fmt.Sprintf("- %s: %s", e.Step.Title, e.Message)
+	case steps.EventFailed:
+		return fmt.Sprintf("x %s", e.Err)
+	}
+	return ""
+}
+
+// deviceWords is the device-code sign-in as one sentence, the same in
+// every plain front end; an inventory's names the tenant and its instances.
+func deviceWords(dc *steps.DeviceCode, tenant string, forWhom []string) string {
+	who := ""
+	if tenant != "" {
+		who = fmt.Sprintf(" for tenant %s (%s)", tenant, strings.Join(forWhom, ", "))
+	}
+	return fmt.Sprintf("To sign in to Azure%s, open %s and enter the code %s", who, dc.VerificationURL, dc.UserCode)
 }
 
 // isSignIn tells the two sign-in steps from the rest.

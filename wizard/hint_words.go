@@ -68,16 +68,27 @@ func forShell(h hint.Hint, inv invocation) string {
 	return strings.Join(parts, "; ")
 }
 
+// shellInput is what to do about an input at a shell: "pass --flag value",
+// "set --flag (or VAR)".
 func shellInput(f inputFlag, value string) string {
+	if f.flag != "" && value != "" {
+		return "pass " + inputWords(f, value)
+	}
+	return "set " + inputWords(f, value)
+}
+
+// inputWords names an input as the command line takes it, without a verb
+// (the TUI says "run again with …").
+func inputWords(f inputFlag, value string) string {
 	switch {
 	case f.flag != "" && value != "":
-		return "pass " + f.flag + " " + value
+		return f.flag + " " + value
 	case f.flag != "" && f.env != "":
-		return "set " + f.flag + " (or " + f.env + ")"
+		return f.flag + " (or " + f.env + ")"
 	case f.flag != "":
-		return "set " + f.flag
+		return f.flag
 	}
-	return "set " + f.env
+	return f.env
 }
 
 // ErrorLine is the one line a shell user reads: what failed, then what to do.

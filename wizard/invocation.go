@@ -61,11 +61,3 @@ func (inv invocation) command(command string) string {
 	}
 	return s + " " + command
 }
-
-// bare is the program with its extra flags, for "re-run" lines.
-func (inv invocation) bare() string {
-	if inv.extra == "" {
-		return inv.prog
-	}
-	return inv.prog + " " + inv.extra
-}

@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
 )
 
 // keyMap is every key the TUI answers to. Each screen lists the bindings it
@@ -46,16 +45,6 @@ func newKeyMap() keyMap {
 		FormToggle: b("←/→", "choose", "left", "right"),
 		FormMenu:   b("esc", "menu", "esc"),
 	}
-}
-
-// matches reports whether k is one of the screen's bindings (and which).
-func matches(k tea.KeyPressMsg, bindings ...key.Binding) (key.Binding, bool) {
-	for _, b := range bindings {
-		if key.Matches(k, b) {
-			return b, true
-		}
-	}
-	return key.Binding{}, false
 }
 
 // cannotSkip answers s on a plan that offers no skip: skipping it would

@@ -85,7 +85,6 @@ type model struct {
 
 	width, height int
 	phase         phase
-	wide          bool // this frame drops the sidebar: a token would not fit beside it
 
 	ans         *answers
 	opts        steps.Options
@@ -201,8 +200,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.PasteMsg:
 		if m.naming() {
 			m.typed += msg.Content
+			return m, nil
 		}
-		return m, nil
+		// Otherwise on to the form below: URLs and passwords are pasted more than typed.
 	case formBuiltMsg:
 		return m, m.onFormBuilt(msg.f)
 	case tea.KeyPressMsg:

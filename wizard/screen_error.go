@@ -90,7 +90,7 @@ func (m *model) forTUI(h hint.Hint) string {
 		if f, ok := formFields[h.Input]; ok {
 			parts = append(parts, "press r to change \""+f.label+"\"")
 		} else if fl, ok := InputFlags[h.Input]; ok {
-			parts = append(parts, "quit (q) and run again with "+strings.TrimPrefix(shellInput(fl, h.Value), "set "))
+			parts = append(parts, "quit (q) and run again with "+inputWords(fl, h.Value))
 		}
 	}
 	if h.Command != "" {

@@ -65,5 +65,5 @@ func (nameScreen) view(m *model, w int) ([]string, string) {
 	if m.typedNo != "" {
 		top = append(top, m.st.err.Render(statusFailed.icon()+" "+m.typedNo))
 	}
-	return append(top, ""), m.planBody(c.q.Plan)
+	return append(top, ""), m.st.planBody(c.q.Plan)
 }

@@ -52,22 +52,23 @@ func (planScreen) view(m *model, w int) ([]string, string) {
 	if m.flash != "" {
 		top = append(top, m.st.note.Render(m.flash), "")
 	}
-	return top, m.planBody(c.q.Plan)
+	return top, m.st.planBody(c.q.Plan)
 }
 
-// planBody is a plan's found lines, changes and notes.
-func (m *model) planBody(p steps.Plan) string {
+// planBody is a plan's found lines, changes and notes: the plan screen's
+// body, and the fleet table's plan under its instance.
+func (st styles) planBody(p steps.Plan) string {
 	var b strings.Builder
 	if len(p.Found) > 0 {
-		b.WriteString(m.st.bold.Render("Found now") + "\n")
+		b.WriteString(st.bold.Render("Found now") + "\n")
 		for _, f := range p.Found {
 			b.WriteString("  · " + f + "\n")
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(m.st.bold.Render("Will change") + "\n")
+	b.WriteString(st.bold.Render("Will change") + "\n")
 	for _, ch := range p.Changes {
-		b.WriteString("  " + m.renderChange(ch) + "\n")
+		b.WriteString("  " + st.renderChange(ch) + "\n")
 	}
 	notes := p.Notes
 	if p.Skippable && p.SkipNote != "" {
@@ -76,21 +77,21 @@ func (m *model) planBody(p steps.Plan) string {
 	if len(notes) > 0 {
 		b.WriteString("\n")
 		for _, n := range notes {
-			b.WriteString(m.st.note.Render("! "+n) + "\n")
+			b.WriteString(st.note.Render("! "+n) + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
 // renderChange colours a change by what it does, never by its text.
-func (m *model) renderChange(c steps.Change) string {
+func (st styles) renderChange(c steps.Change) string {
 	switch c.Kind {
 	case steps.Add:
-		return m.st.add.Render(c.String())
+		return st.add.Render(c.String())
 	case steps.Remove:
-		return m.st.remove.Render(c.String())
+		return st.remove.Render(c.String())
 	}
-	return m.st.modify.Render(c.String())
+	return st.modify.Render(c.String())
 }
 
 // answer replies to the plan on screen.

@@ -110,7 +110,7 @@ func (m *model) writeChanges(b *strings.Builder, out *steps.Outcome) {
 		any = true
 		b.WriteString(r.Step.Title + "\n")
 		for _, c := range r.Changes {
-			b.WriteString("  " + m.renderChange(c) + "\n")
+			b.WriteString("  " + m.st.renderChange(c) + "\n")
 		}
 	}
 	if !any {

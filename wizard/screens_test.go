@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
@@ -289,6 +290,22 @@ func TestResizeAndNarrowTerminal(t *testing.T) {
 			t.Errorf("line %d is %d wide at 80 columns: %q", i, w, l)
 		}
 	}
+	// The emulator cannot hold a line wider than itself, so the check above
+	// alone could never fail: the frame the model draws must fit as well.
+	frame := runningModel(&fakeEngine{}, func() {})
+	frame.onEvent(steps.Event{Step: info(steps.IDRegisterApp), Kind: steps.EventChecking})
+	for _, size := range [][2]int{{80, 24}, {50, 20}, {100, 30}} {
+		frame.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		lines := strings.Split(frame.render(), "\n")
+		if len(lines) > size[1] {
+			t.Errorf("%d lines at %dx%d", len(lines), size[0], size[1])
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Errorf("line %d of the frame is %d wide at %d columns: %q", i, w, size[0], ansi.Strip(l))
+			}
+		}
+	}
 	s.emu.Resize(50, 20)
 	s.tm.Send(tea.WindowSizeMsg{Width: 50, Height: 20})
 	scr = s.waitFor("step 3 of 10")
@@ -337,4 +354,26 @@ func TestNoColorHonoured(t *testing.T) {
 			t.Errorf("NO_COLOR output contains colour sequence %q", sgr)
 		}
 	}
+}
+
+// The error screen drops the sidebar for a token too long beside it; the
+// form its r opens has the sidebar again, and is sized to the pane beside
+// it, not to the width the error screen had.
+func TestFormAfterAWideErrorFitsBesideTheSidebar(t *testing.T) {
+	f := &fakeEngine{}
+	s := newScreen(t, runningModel(f, func() {}), 80, 24)
+	waitUntil(t, "the run to start", func() bool { return f.count() == 1 })
+	long := "https://api.acme.appmixer.cloud/plugins/appmixer/microsoft/onedrive"
+	notAdmin := hint.Wrap(errors.New("user@example.com is not an Appmixer admin at "+long), hint.Change(hint.AppmixerUsername, "sign in as an Appmixer admin"))
+	s.tm.Send(doneMsg{&steps.Outcome{Command: "setup", Err: notAdmin}})
+	if scr := s.waitFor(`press r to change "Appmixer admin username"`, long); strings.Contains(scr, "○ Verify") {
+		t.Fatalf("the error screen keeps the sidebar beside a token too long for it:\n%s", scr)
+	}
+	s.key("r")
+	scr := s.waitFor("┃ Appmixer admin username", "○ Verify", "┃ the admin scope.") // the description wrapped inside its field
+	if strings.Contains(scr, "…") {
+		t.Errorf("the form is cut at the pane's edge:\n%s", scr)
+	}
+	s.key("ctrl+c")
+	s.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }

@@ -36,4 +36,13 @@ func TestSignInFailureRetryReopensTheForm(t *testing.T) {
 	if _, ok := e.amx.ServiceConfig(appmixer.ServiceID); ok {
 		t.Fatal("nothing should be written before the setup is confirmed")
 	}
+	// Neither password in any frame drawn so far (the screen above is one frame).
+	s.pump()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, pw := range []string{"wrong-password", appmixertest.DefaultAdminPassword} {
+		if strings.Contains(s.raw.String(), pw) {
+			t.Errorf("the password %.3s… reached the terminal", pw)
+		}
+	}
 }

@@ -16,7 +16,7 @@ var (
 )
 
 type styles struct {
-	banner, header, sidebar, pane       lipgloss.Style
+	banner, header, sidebar             lipgloss.Style
 	title, screen, about, dim, bold     lipgloss.Style
 	add, remove, modify, note, err      lipgloss.Style
 	keyName, keyDesc, code, codeBox, ok lipgloss.Style
@@ -28,7 +28,6 @@ func newStyles() styles {
 		banner:  lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(colWarn).Padding(0, 1),
 		header:  lipgloss.NewStyle().Bold(true).Foreground(colAccent),
 		sidebar: lipgloss.NewStyle().Border(lipgloss.NormalBorder(), false, true, false, false).BorderForeground(colDim).PaddingRight(1),
-		pane:    lipgloss.NewStyle().PaddingLeft(2),
 		title:   lipgloss.NewStyle().Bold(true).Foreground(colAccent),
 		screen:  lipgloss.NewStyle().Foreground(colDim).Italic(true),
 		about:   lipgloss.NewStyle(),

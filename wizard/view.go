@@ -40,11 +40,6 @@ func (m *model) render() string {
 	}
 	rows = append(rows, m.fit(m.st.header.Render(title)+m.st.dim.Render(m.stepCounter()), m.width))
 
-	m.wide = false
-	if m.phase != phaseForm && m.width >= minSidebarTotal {
-		top, body := m.component().view(m, m.paneWidth())
-		m.wide = longestWord(append(top, body)...) > m.paneWidth()-6
-	}
 	body := m.paneLines()
 	if m.showSidebar() {
 		side := m.sidebarLines()
@@ -63,14 +58,25 @@ func (m *model) render() string {
 
 // showSidebar: the result keeps the whole width, and so does a screen with a
 // token (a URL, an ID) too long for the pane beside the sidebar: what people
-// copy gets a line of its own.
+// copy gets a line of its own. It is worked out from the screen on show at
+// each call, never kept: a form is sized by it before its first frame.
 func (m *model) showSidebar() bool {
-	return m.width >= minSidebarTotal && m.phase != phaseResult && !m.wide
+	if m.width < minSidebarTotal || m.phase == phaseResult {
+		return false
+	}
+	if m.phase == phaseForm {
+		return true // huh wraps the form to the pane it is given
+	}
+	top, body := m.component().view(m, m.besideSidebar())
+	return longestWord(append(top, body)...) <= m.besideSidebar()-6
 }
+
+// besideSidebar is the pane's width next to the sidebar.
+func (m *model) besideSidebar() int { return max(m.width-sidebarWidth-2, 10) }
 
 func (m *model) paneWidth() int {
 	if m.showSidebar() {
-		return max(m.width-sidebarWidth-2, 10)
+		return m.besideSidebar()
 	}
 	return max(m.width, 10)
 }
@@ -123,12 +129,12 @@ func (m *model) sidebarLines() []string {
 func (m *model) paneLines() []string {
 	w, h := m.paneWidth(), m.bodyHeight()
 	top, body := m.component().view(m, w)
-	lines := m.wrapAll(top, w)
+	lines := wrapAll(top, w)
 	if len(lines) > h {
 		lines = append(lines[:h-1], m.st.note.Render("↓ more below: make the window taller"))
 	}
 	if body != "" {
-		rest := m.wrapAll(strings.Split(body, "\n"), w)
+		rest := wrapAll(strings.Split(body, "\n"), w)
 		room := max(h-len(lines), 1)
 		if len(rest) > room && room > 1 {
 			room-- // the last row says there is more
@@ -160,7 +166,7 @@ func (m *model) paneLines() []string {
 // wrapAll wraps each line to width w at spaces (wrapWords). Continuation
 // lines hang under the text after the line's indent and list marker ("+ ",
 // "· ", "! "), so a long item still reads as one.
-func (m *model) wrapAll(lines []string, w int) []string {
+func wrapAll(lines []string, w int) []string {
 	var out []string
 	for _, l := range lines {
 		if ansi.StringWidth(l) <= w {
