@@ -90,10 +90,7 @@ func (c *Client) send(ctx context.Context, r request, token string) (response, e
 	}
 	resp, err := c.pl.Send(ctx, req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return response{}, fmt.Errorf("%s to Appmixer stopped: %w", r, ctx.Err())
-		}
-		return response{}, fmt.Errorf("%s: %w", r, err)
+		return response{}, fmt.Errorf("%s: %w", r, err) // a stopped call says so itself
 	}
 	return response{status: resp.Status, header: resp.Header, body: resp.Body}, nil
 }
