@@ -39,9 +39,6 @@ func New(o Options) *Pipeline {
 	return &Pipeline{o: o, pl: runtime.NewPipeline("msconnector-wizard", "v1", runtime.PipelineOptions{}, &co)}
 }
 
-// Options returns the options the pipeline was built with.
-func (p *Pipeline) Options() Options { return p.o }
-
 // Request is one call.
 type Request struct {
 	Method, URL string

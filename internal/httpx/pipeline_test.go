@@ -242,4 +242,7 @@ func TestPermanentFailuresAreNotRetried(t *testing.T) {
 	if n := handshakes.Load(); n != 1 {
 		t.Fatalf("connected %d times, want 1", n)
 	}
+	if n := hits.Load(); n != 0 {
+		t.Fatalf("the handler was reached %d times through an untrusted certificate", n)
+	}
 }
