@@ -165,7 +165,7 @@ func (c *Client) decode(r request, res response, out any) error {
 }
 
 // notTheAPI is the hint of an answer the Appmixer API would not give.
-var notTheAPI = hint.Change(hint.AppmixerURL, "use the Appmixer API URL, like https://api.YOUR_TENANT.appmixer.cloud, not the web front end")
+var notTheAPI = hint.Change(hint.AppmixerURL, "use the Appmixer API URL, like "+exampleAPI+", not the web front end")
 
 // scrub masks known secrets (token, password, values being written) in text
 // that came from the server.
