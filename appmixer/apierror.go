@@ -36,9 +36,9 @@ func (e *APIError) Hint() hint.Hint {
 	case c == http.StatusUnauthorized:
 		return hint.Retry("sign in again")
 	case c == http.StatusForbidden:
-		return hint.Hint{Text: "sign in as an Appmixer admin (a user with the admin scope)"}
+		return adminHint
 	case c == http.StatusNotFound:
-		return hint.Change(hint.AppmixerURL, "use the Appmixer API URL, like https://api.YOUR_TENANT.appmixer.cloud")
+		return hint.Change(hint.AppmixerURL, "use the Appmixer API URL, like "+exampleAPI)
 	case c == http.StatusConflict:
 		return hint.Retry("it was changed meanwhile")
 	case c == http.StatusTooManyRequests || c >= 500:

@@ -90,10 +90,7 @@ func (c *Client) send(ctx context.Context, r request, token string) (response, e
 	}
 	resp, err := c.pl.Send(ctx, req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return response{}, fmt.Errorf("%s to Appmixer stopped: %w", r, ctx.Err())
-		}
-		return response{}, fmt.Errorf("%s: %w", r, err)
+		return response{}, fmt.Errorf("%s: %w", r, err) // a stopped call says so itself
 	}
 	return response{status: resp.Status, header: resp.Header, body: resp.Body}, nil
 }
@@ -168,7 +165,7 @@ func (c *Client) decode(r request, res response, out any) error {
 }
 
 // notTheAPI is the hint of an answer the Appmixer API would not give.
-var notTheAPI = hint.Change(hint.AppmixerURL, "use the Appmixer API URL, like https://api.YOUR_TENANT.appmixer.cloud, not the web front end")
+var notTheAPI = hint.Change(hint.AppmixerURL, "use the Appmixer API URL, like "+exampleAPI+", not the web front end")
 
 // scrub masks known secrets (token, password, values being written) in text
 // that came from the server.

@@ -11,10 +11,11 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
-// authRecorder wraps the transport of a credential and keeps its last failed
-// exchange: the body of an error answer (MSAL reads and discards it for
-// device-code polling, oauth.go isWaitDeviceCodeErr) or the transport error
-// (MSAL flattens it into text). Token-endpoint error bodies carry no secrets.
+// authRecorder wraps the transport of a credential and keeps its last
+// exchange when that failed: the body of an error answer (MSAL reads and
+// discards it for device-code polling, oauth.go isWaitDeviceCodeErr) or the
+// transport error (MSAL flattens it into text). Token-endpoint error bodies
+// carry no secrets.
 type authRecorder struct {
 	next policy.Transporter
 	o    httpx.Options // the options next was built with, to explain a missing answer
@@ -39,6 +40,10 @@ func (r *authRecorder) Do(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	if resp.StatusCode < 400 {
+		// An earlier failure was overcome (a retry, the device code's
+		// "pending" polls, a refused silent sign-in before a prompt): it no
+		// longer explains the error that may come next.
+		r.keep(exchange{})
 		// A body that fails while being read (too large, cut, timed out)
 		// fails azcore's download above: keep that error too.
 		resp.Body = &recordedBody{ReadCloser: resp.Body, r: r, host: req.URL.Host}

@@ -107,20 +107,12 @@ func (g *Graph) isFresh(id string) bool {
 	return ok && time.Since(fo.at) < g.replTimeout
 }
 
-// retryMode says which failures azcore may retry for a call.
-type retryMode int
-
-const (
-	retryIdempotent   retryMode = iota // GET/PATCH/DELETE: azcore's defaults
-	retryNotProcessed                  // creating POSTs: only 429, where Graph did not process the request
-)
-
 type call struct {
 	method, path string // path relative to /v1.0, query included
 	body         any
 	out          any
 	want         int
-	retry        retryMode
+	kind         httpx.Kind             // httpx.Create for creating POSTs: retried only on 429
 	replicated   string                 // object the call addresses: replication errors retried while it is fresh
 	isReplErr    func(*GraphError) bool // which errors mean "not replicated yet"
 	goneIsDone   bool                   // DELETE-like: a 404 on a retry means an earlier try was applied
@@ -159,12 +151,9 @@ func (g *Graph) doReplicated(ctx context.Context, c call) (tries int, err error)
 // once sends one call through the pipeline (which may retry inside).
 func (g *Graph) once(ctx context.Context, c call) (int, error) {
 	path := pathOnly(c.path)
-	r := httpx.Request{Method: c.method, URL: g.base + c.path, Header: http.Header{"Accept": {"application/json"}}}
+	r := httpx.Request{Method: c.method, URL: g.base + c.path, Header: http.Header{"Accept": {"application/json"}}, Kind: c.kind}
 	if c.prefer != "" {
 		r.Header.Set("Prefer", c.prefer)
-	}
-	if c.retry == retryNotProcessed {
-		r.Kind = httpx.Create
 	}
 	if c.body != nil {
 		b, err := json.Marshal(c.body)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
 // odataString quotes a value for an OData literal: ' doubled (Graph $filter syntax).
@@ -112,7 +113,7 @@ func (g *Graph) CreateApplication(ctx context.Context, a Application) (*Applicat
 	}
 	a.ID, a.AppID, a.PasswordCredentials, a.CreatedDateTime = "", "", nil, time.Time{} // read-only / not settable here
 	var out Application
-	if _, err := g.do(ctx, call{method: http.MethodPost, path: "/applications", body: a, out: &out, want: http.StatusCreated, retry: retryNotProcessed}); err != nil {
+	if _, err := g.do(ctx, call{method: http.MethodPost, path: "/applications", body: a, out: &out, want: http.StatusCreated, kind: httpx.Create}); err != nil {
 		return nil, err
 	}
 	if out.ID == "" || out.AppID == "" {
@@ -205,7 +206,7 @@ func (g *Graph) AddPassword(ctx context.Context, objectID, displayName string, e
 	}{pc{displayName, end.UTC()}}
 	var out PasswordCredential
 	_, err := g.do(ctx, call{method: http.MethodPost, path: idPath("applications", objectID) + "/addPassword", body: body, out: &out,
-		want: http.StatusOK, retry: retryNotProcessed, replicated: objectID, isReplErr: isAppNotReplicated})
+		want: http.StatusOK, kind: httpx.Create, replicated: objectID, isReplErr: isAppNotReplicated})
 	if ge, ok := AsGraphError(err); ok && ge.Code == "CredentialInvalidLifetimeAsPerAppPolicy" {
 		return nil, g.lifetimeRefused(ctx, objectID, ge, end, err)
 	}

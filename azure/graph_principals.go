@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
 )
 
 // GetServicePrincipalByAppID reads the service principal of an app; 404 → IsNotFound(err).
@@ -34,7 +35,7 @@ func (g *Graph) CreateServicePrincipal(ctx context.Context, appID string, tags [
 	}{appID, tags}
 	var sp ServicePrincipal
 	_, err := g.do(ctx, call{method: http.MethodPost, path: "/servicePrincipals", body: body, out: &sp, want: http.StatusCreated,
-		retry: retryNotProcessed, replicated: appID, isReplErr: isNotValidAppObject})
+		kind: httpx.Create, replicated: appID, isReplErr: isNotValidAppObject})
 	if ge, ok := AsGraphError(err); ok && isAlreadyExists(ge) {
 		return g.GetServicePrincipalByAppID(ctx, appID)
 	}
@@ -73,7 +74,7 @@ func (g *Graph) CreatePermissionGrant(ctx context.Context, gr OAuth2PermissionGr
 	gr.ID = ""
 	var out OAuth2PermissionGrant
 	if _, err := g.do(ctx, call{method: http.MethodPost, path: "/oauth2PermissionGrants", body: gr, out: &out, want: http.StatusCreated,
-		retry: retryNotProcessed, replicated: gr.ClientID, isReplErr: isNotValidAppObject}); err != nil {
+		kind: httpx.Create, replicated: gr.ClientID, isReplErr: isNotValidAppObject}); err != nil {
 		return nil, err
 	}
 	return &out, nil

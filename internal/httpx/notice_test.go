@@ -34,3 +34,26 @@ func TestAWaitAServiceAskedForIsSaid(t *testing.T) {
 		t.Fatalf("notices: %q", said)
 	}
 }
+
+// A pipeline built without a Service name still says who asked to wait.
+func TestAWaitNoticeNamesTheServerWithoutAServiceName(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After-Ms", "10")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	p := New(Options{HTTPClient: srv.Client(), Timeout: 5 * time.Second})
+	var said []string
+	ctx := WithNotice(context.Background(), func(msg string) { said = append(said, msg) })
+	if resp, err := p.Send(ctx, Request{Method: http.MethodGet, URL: srv.URL}); err != nil || resp.Status != http.StatusNoContent {
+		t.Fatalf("%v %v", resp, err)
+	}
+	if len(said) != 1 || !strings.HasPrefix(said[0], "the server answered 503") {
+		t.Fatalf("notices: %q", said)
+	}
+}

@@ -107,7 +107,7 @@ func ClientOptions(o Options) policy.ClientOptions {
 		Transport:        newTransport(o),
 		Retry:            o.retryOptions(),
 		PerCallPolicies:  []policy.Policy{callBound{o}},
-		PerRetryPolicies: append([]policy.Policy{tryCounter{}, waitNotice{o.Service}}, o.PerRetry...),
+		PerRetryPolicies: append([]policy.Policy{tryCounter{}, waitNotice{o.service()}}, o.PerRetry...),
 		Telemetry:        policy.TelemetryOptions{ApplicationID: "msconnector-wizard"},
 	}
 }

@@ -39,9 +39,6 @@ func New(o Options) *Pipeline {
 	return &Pipeline{o: o, pl: runtime.NewPipeline("msconnector-wizard", "v1", runtime.PipelineOptions{}, &co)}
 }
 
-// Options returns the options the pipeline was built with.
-func (p *Pipeline) Options() Options { return p.o }
-
 // Request is one call.
 type Request struct {
 	Method, URL string
@@ -85,8 +82,10 @@ func (p *Pipeline) Send(ctx context.Context, r Request) (*Response, error) {
 	n := int(tries.Load())
 	host := req.Raw().URL.Host
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
-			return nil, fmt.Errorf("stopped: %w", ctx.Err())
+		if cerr := ctx.Err(); cerr != nil {
+			// The caller ended the call (ctrl+c, or a deadline of its own, not
+			// CallBound's): the service is not to blame, so no hint.
+			return nil, fmt.Errorf("stopped: %w", cerr)
 		}
 		return nil, p.o.NoAnswer(host, err)
 	}

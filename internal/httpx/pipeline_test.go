@@ -137,7 +137,11 @@ func TestWholeCallIsBounded(t *testing.T) {
 }
 
 func TestCancelledCallSaysStopped(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(hang))
+	arrived := make(chan struct{}, 1)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		hang(w, r)
+	}))
 	defer srv.Close()
 	p := New(Options{HTTPClient: srv.Client()})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -146,6 +150,7 @@ func TestCancelledCallSaysStopped(t *testing.T) {
 		_, err := p.Send(ctx, Request{Method: http.MethodGet, URL: srv.URL})
 		errc <- err
 	}()
+	<-arrived // cancel a call in flight, not one that never started
 	cancel()
 	err := <-errc
 	if !errors.Is(err, context.Canceled) || IsTransient(err) {
@@ -153,6 +158,23 @@ func TestCancelledCallSaysStopped(t *testing.T) {
 	}
 	if _, ok := hint.Of(err); ok {
 		t.Fatal("an interruption needs no hint")
+	}
+}
+
+// The caller's own deadline stops a call too: it is not the service timing
+// out (no "did not answer within", no retry hint), whatever the cause.
+func TestCallerDeadlineSaysStopped(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(hang))
+	defer srv.Close()
+	p := New(Options{Service: "Appmixer", HTTPClient: srv.Client(), Timeout: 10 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := p.Send(ctx, Request{Method: http.MethodGet, URL: srv.URL})
+	if !errors.Is(err, context.DeadlineExceeded) || IsTransient(err) || !strings.HasPrefix(err.Error(), "stopped: ") {
+		t.Fatalf("got %v", err)
+	}
+	if _, ok := hint.Of(err); ok {
+		t.Fatal("a call the caller ended needs no hint")
 	}
 }
 
@@ -219,5 +241,8 @@ func TestPermanentFailuresAreNotRetried(t *testing.T) {
 	}
 	if n := handshakes.Load(); n != 1 {
 		t.Fatalf("connected %d times, want 1", n)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Fatalf("the handler was reached %d times through an untrusted certificate", n)
 	}
 }

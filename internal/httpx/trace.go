@@ -46,9 +46,6 @@ func StartTrace(w io.Writer) (stop func()) {
 	return func() { current.CompareAndSwap(t, nil) }
 }
 
-// Tracing reports whether a trace is being written.
-func Tracing() bool { return current.Load() != nil }
-
 // Tracef adds a line to the trace, if one is being written; who says where it
 // comes from ("wait", "Graph"). The line is redacted like every other.
 func Tracef(who, format string, args ...any) {
