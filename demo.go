@@ -117,20 +117,10 @@ func startDemo(ctx context.Context, o *steps.Options, scene string, e env) (func
 	}, nil
 }
 
-// start runs both emulators, restored from world when given.
+// start runs both emulators, restored from world when given (Restore
+// gives the tenant its saved ID).
 func (d *demo) start(world *demoWorldFile) error {
-	var tenant []azuretest.Option
-	if world != nil {
-		var w struct {
-			TenantID string `json:"tenantId"`
-		}
-		if json.Unmarshal(world.Azure, &w) == nil && w.TenantID != "" {
-			tenant = append(tenant, azuretest.WithTenantID(w.TenantID))
-		}
-	}
-	d.az = azuretest.NewServer(append(tenant, azuretest.WithHostnames(demoLoginHost, demoGraphHost),
-		azuretest.WithDeviceCodeAutoApprove(demoApproveAfter), azuretest.WithReplicationDelay(demoReplication),
-		azuretest.WithSecretPropagationDelay(demoPropagation))...)
+	d.az = demoAzure(demoLoginHost, demoGraphHost)
 	d.amx = appmixertest.NewServer(appmixertest.WithHostnames(demoAppmixerHost))
 	if world == nil {
 		return nil
@@ -147,6 +137,14 @@ func (d *demo) start(world *demoWorldFile) error {
 }
 
 func (d *demo) close() { d.az.Close(); d.amx.Close() }
+
+// demoAzure is an emulated Entra ID + Graph answering as login and graph,
+// paced like Azure (demoPace): both demos start theirs here.
+func demoAzure(login, graph string, more ...azuretest.Option) *azuretest.Server {
+	return azuretest.NewServer(append([]azuretest.Option{azuretest.WithHostnames(login, graph),
+		azuretest.WithDeviceCodeAutoApprove(demoApproveAfter), azuretest.WithReplicationDelay(demoReplication),
+		azuretest.WithSecretPropagationDelay(demoPropagation)}, more...)...)
+}
 
 // point makes every service of the options one of the demo's, through the sealed client.
 func (d *demo) point(o *steps.Options) {

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -204,20 +203,11 @@ func (d *demoInventory) tenant(key string) (*demoTenant, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	id := key
-	if snap != nil {
-		var w struct {
-			TenantID string `json:"tenantId"`
-		}
-		_ = json.Unmarshal(snap, &w)
-		id = w.TenantID
+	var id []azuretest.Option
+	if snap == nil && guidShape.MatchString(key) {
+		id = append(id, azuretest.WithTenantID(key)) // a tenant ID in the file is the simulated tenant's (a restore keeps the saved one)
 	}
-	opts := []azuretest.Option{azuretest.WithHostnames(t.login, t.graph), azuretest.WithDeviceCodeAutoApprove(demoApproveAfter),
-		azuretest.WithReplicationDelay(demoReplication), azuretest.WithSecretPropagationDelay(demoPropagation)}
-	if guidRE.MatchString(id) {
-		opts = append(opts, azuretest.WithTenantID(id)) // a tenant ID in the file is the simulated tenant's
-	}
-	t.az = azuretest.NewServer(opts...)
+	t.az = demoAzure(t.login, t.graph, id...)
 	d.tenants[key] = t
 	if snap == nil {
 		return t, false, nil
@@ -333,8 +323,6 @@ func instanceAppmixerHost(raw string) (string, error) {
 	}
 	return net.JoinHostPort(strings.ToLower(name), port), nil
 }
-
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // inventoryKey names an inventory file's world: its name and a hash of
 // its absolute path, so the same file finds its world again.
