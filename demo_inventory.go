@@ -2,7 +2,6 @@ package main
 
 import (
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -174,17 +173,14 @@ func (d *demoInventory) start(inv *fleet.Inventory) (bool, error) {
 		}
 		d.instances[in.Name] = di
 	}
-	roots := x509.NewCertPool()
-	routes := map[string]string{}
+	var routes []sealedRoute
 	for _, t := range d.tenants {
-		roots.AppendCertsFromPEM(t.az.CACertPEM())
-		routes[t.login+":443"], routes[t.graph+":443"] = hostOf(t.az.URL), hostOf(t.az.URL)
+		routes = append(routes, sealedRoute{[]string{t.login + ":443", t.graph + ":443"}, t.az.URL, t.az.CACertPEM()})
 	}
 	for _, a := range d.appmixers {
-		roots.AppendCertsFromPEM(a.amx.CACertPEM())
-		routes[a.host] = hostOf(a.amx.URL)
+		routes = append(routes, sealedRoute{[]string{a.host}, a.amx.URL, a.amx.CACertPEM()})
 	}
-	d.client = sealedClient(routes, roots)
+	d.client = sealedClient(routes...)
 	return restored, nil
 }
 
@@ -255,20 +251,15 @@ func (d *demoInventory) options(base steps.Options, in fleet.Instance) (steps.Op
 		return o, di.refused
 	}
 	t := di.tenant
-	o.Cloud, o.AuthorityHost, o.GraphURL = "public", "https://"+t.login+"/", "https://"+t.graph
-	o.Tenant = t.az.TenantID
+	tenant := t.az.TenantID
 	if k := strings.ToLower(in.Tenant); k == "organizations" || k == "common" {
-		o.Tenant = k // the simulated tenant answers to these as Entra does
+		tenant = k // the simulated tenant answers to these as Entra does
 	}
-	o.AzureHTTP, o.AppmixerHTTP = d.client, d.client
+	sealOptions(&o, d.client, t.login, t.graph, tenant, d.dir)
 	if di.token != "" {
 		o.AppmixerToken, o.AppmixerPassword = steps.NewSecret(di.token), steps.Secret{}
 	} else {
 		o.AppmixerPassword, o.AppmixerToken = steps.NewSecret(demoInventoryPassword), steps.Secret{}
-	}
-	o.StateDir, o.Remember, o.Simulated = d.dir, nil, true
-	if o.AuthMethod == "" {
-		o.AuthMethod = "device"
 	}
 	return o, nil
 }
