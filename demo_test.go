@@ -235,6 +235,16 @@ func TestDemoCommandsItSuggestsFindTheSameWorld(t *testing.T) {
 	if !strings.Contains(stdout, "--demo --state-dir "+d.stateDir+" status") {
 		t.Fatalf("the later lines lose the state directory:\n%s", stdout)
 	}
+	// An inventory's records too: without --demo, their rotate command
+	// would reach the file's real Appmixers.
+	inv, records := writeDemoInventory(t), t.TempDir()
+	if code, stdout, stderr := d.run("", "--inventory", inv, "--yes", "--report-dir", records); code != 0 {
+		t.Fatalf("inventory: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	want = "--demo --state-dir " + d.stateDir + " rotate-secret --inventory " + inv + " --only acme --yes"
+	if b := readPrivate(t, filepath.Join(records, "acme.md")); !strings.Contains(b, want) {
+		t.Fatalf("the inventory record's rotate command lacks %q:\n%s", want, b)
+	}
 }
 
 // A script rehearsed against the demo learns the real contract: a change
