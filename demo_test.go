@@ -37,9 +37,15 @@ func (d *demoRun) env(extra ...string) []string {
 // run runs `msconnector-wizard --demo --state-dir … args…` with stdin in.
 func (d *demoRun) run(in string, args ...string) (code int, stdout, stderr string) {
 	d.t.Helper()
+	return d.exec(in, append([]string{"--demo", "--state-dir", d.stateDir}, args...)...)
+}
+
+// exec runs the binary with exactly args (no --demo added), stdin in.
+func (d *demoRun) exec(in string, args ...string) (code int, stdout, stderr string) {
+	d.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, wizardBinary(d.t), append([]string{"--demo", "--state-dir", d.stateDir}, args...)...)
+	cmd := exec.CommandContext(ctx, wizardBinary(d.t), args...)
 	cmd.Env = d.env()
 	cmd.Stdin = strings.NewReader(in)
 	var out, errb bytes.Buffer
