@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -29,14 +28,8 @@ var reportFlags = map[string]flagDef{
 }
 
 func (a *app) bindReportFlags(root *cobra.Command) {
-	for _, cmd := range append([]*cobra.Command{root}, root.Commands()...) {
-		name := cmd.Name()
-		if cmd == root {
-			name = "setup"
-		}
-		if slices.Contains(reportCommands, name) {
-			bindAll(cmd, &a.v, reportFlags)
-		}
+	for _, cmd := range commandsNamed(root, reportCommands) {
+		bindAll(cmd.Flags(), &a.v, reportFlags)
 	}
 }
 
