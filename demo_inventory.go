@@ -326,14 +326,19 @@ func inventoryKey(path string) string {
 	} else {
 		p = path
 	}
-	sum := sha256.Sum256([]byte(p))
-	name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+	return hashedName(strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)), p, "inventory")
+}
+
+// hashedName is name cleaned into a short file name (fallback when nothing
+// is left of it) and made unique by a hash of key.
+func hashedName(name, key, fallback string) string {
+	sum := sha256.Sum256([]byte(key))
 	name = strings.Trim(unsafeName.ReplaceAllString(name, "-"), "-.")
 	if len(name) > 40 {
 		name = name[:40]
 	}
 	if name == "" {
-		name = "inventory"
+		name = fallback
 	}
 	return name + "-" + hex.EncodeToString(sum[:6])
 }
@@ -350,12 +355,7 @@ func fileKey(key string) string {
 	if safeFileKey.MatchString(key) && !strings.Contains(key, "..") {
 		return key
 	}
-	sum := sha256.Sum256([]byte(key))
-	name := strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(key), "-"), "-.")
-	if len(name) > 40 {
-		name = name[:40]
-	}
-	return name + "-" + hex.EncodeToString(sum[:6])
+	return hashedName(strings.ToLower(key), key, "")
 }
 
 // hostLabels turns a tenant (a domain or an ID, lower case) into DNS
