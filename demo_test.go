@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
@@ -43,16 +39,7 @@ func (d *demoRun) run(in string, args ...string) (code int, stdout, stderr strin
 // exec runs the binary with exactly args (no --demo added), stdin in.
 func (d *demoRun) exec(in string, args ...string) (code int, stdout, stderr string) {
 	d.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, wizardBinary(d.t), args...)
-	cmd.Env = d.env()
-	cmd.Stdin = strings.NewReader(in)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.WaitDelay = 5 * time.Second
-	_ = cmd.Run()
-	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+	return runBinary(d.t, d.env(), in, args...)
 }
 
 // jsonResult is the part of --json the demo tests read.
