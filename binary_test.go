@@ -151,13 +151,24 @@ func (w *world) command(ctx context.Context, extra ...string) (*exec.Cmd, *bytes
 // run runs the binary to the end.
 func (w *world) run(extra ...string) (code int, stdout, stderr string) {
 	w.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	return runBinary(w.t, w.env(), "", w.args(extra...)...)
+}
+
+// runBinary runs the binary to its end with exactly env, stdin in and args;
+// one that does not finish within 90 s fails the test.
+func runBinary(t *testing.T, env []string, in string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd, out, errb := w.command(ctx, extra...)
+	cmd := exec.CommandContext(ctx, wizardBinary(t), args...)
+	cmd.Env, cmd.Stdin = env, strings.NewReader(in)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
 	code = cmd.ProcessState.ExitCode()
 	if err != nil && code < 0 {
-		w.t.Fatalf("binary did not finish: %v\n%s", err, errb.String())
+		t.Fatalf("%v: the binary did not finish: %v\n%s", args, err, errb.String())
 	}
 	return code, out.String(), errb.String()
 }

@@ -281,7 +281,7 @@ func flagAsValue(cmd *cobra.Command) error {
 	return err
 }
 
-// guidShape is an Application (client) ID as the portal shows it.
+// guidShape is a GUID as the portal shows it: an Application (client) ID, a tenant ID.
 var guidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // checkValues refuses flag values that could only fail later, after changes

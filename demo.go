@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -112,25 +110,14 @@ func startDemo(ctx context.Context, o *steps.Options, scene string, e env) (func
 		if err := d.save(); err != nil {
 			fmt.Fprintln(e.err, "warning: the demo world was not saved:", err)
 		}
-		d.az.Close()
-		d.amx.Close()
+		d.close()
 	}, nil
 }
 
-// start runs both emulators, restored from world when given.
+// start runs both emulators, restored from world when given (Restore
+// gives the tenant its saved ID).
 func (d *demo) start(world *demoWorldFile) error {
-	var tenant []azuretest.Option
-	if world != nil {
-		var w struct {
-			TenantID string `json:"tenantId"`
-		}
-		if json.Unmarshal(world.Azure, &w) == nil && w.TenantID != "" {
-			tenant = append(tenant, azuretest.WithTenantID(w.TenantID))
-		}
-	}
-	d.az = azuretest.NewServer(append(tenant, azuretest.WithHostnames(demoLoginHost, demoGraphHost),
-		azuretest.WithDeviceCodeAutoApprove(demoApproveAfter), azuretest.WithReplicationDelay(demoReplication),
-		azuretest.WithSecretPropagationDelay(demoPropagation))...)
+	d.az = demoAzure(demoLoginHost, demoGraphHost)
 	d.amx = appmixertest.NewServer(appmixertest.WithHostnames(demoAppmixerHost))
 	if world == nil {
 		return nil
@@ -148,17 +135,20 @@ func (d *demo) start(world *demoWorldFile) error {
 
 func (d *demo) close() { d.az.Close(); d.amx.Close() }
 
+// demoAzure is an emulated Entra ID + Graph answering as login and graph,
+// paced like Azure (demoPace): both demos start theirs here.
+func demoAzure(login, graph string, more ...azuretest.Option) *azuretest.Server {
+	return azuretest.NewServer(append([]azuretest.Option{azuretest.WithHostnames(login, graph),
+		azuretest.WithDeviceCodeAutoApprove(demoApproveAfter), azuretest.WithReplicationDelay(demoReplication),
+		azuretest.WithSecretPropagationDelay(demoPropagation)}, more...)...)
+}
+
 // point makes every service of the options one of the demo's, through the sealed client.
 func (d *demo) point(o *steps.Options) {
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(d.az.CACertPEM())
-	roots.AppendCertsFromPEM(d.amx.CACertPEM())
-	azAddr, amxAddr := hostOf(d.az.URL), hostOf(d.amx.URL)
-	client := sealedClient(map[string]string{
-		demoLoginHost + ":443": azAddr, demoGraphHost + ":443": azAddr, demoAppmixerHost + ":443": amxAddr,
-	}, roots)
-	o.AzureHTTP, o.AppmixerHTTP = client, client
-	o.AuthorityHost, o.GraphURL, o.Tenant, o.Cloud = demoAuthority, demoGraphURL, d.az.TenantID, "public"
+	client := sealedClient(
+		sealedRoute{[]string{demoLoginHost + ":443", demoGraphHost + ":443"}, d.az.URL, d.az.CACertPEM()},
+		sealedRoute{[]string{demoAppmixerHost + ":443"}, d.amx.URL, d.amx.CACertPEM()})
+	sealOptions(o, client, demoLoginHost, demoGraphHost, d.az.TenantID, d.dir)
 	o.AppmixerURL = demoAppmixerURL
 	if _, known := demoUsers[o.AppmixerUsername]; !known { // --appmixer-username names one of them (checkDemo)
 		o.AppmixerUsername = d.username
@@ -168,11 +158,6 @@ func (d *demo) point(o *steps.Options) {
 		o.SimulatedUsers[u] = steps.NewSecret(p)
 	}
 	o.AppmixerPassword, o.AppmixerToken = o.SimulatedUsers[o.AppmixerUsername], steps.Secret{}
-	o.StateDir = d.dir
-	o.Simulated = true
-	if o.AuthMethod == "" {
-		o.AuthMethod = "device"
-	}
 }
 
 // demoUsers are the simulated Appmixer's users and their (simulated) passwords.
@@ -183,14 +168,6 @@ var demoUsers = map[string]string{
 
 // demoUserNames says who can sign in to the demo's Appmixer, for questions and errors.
 const demoUserNames = appmixertest.DefaultAdminUsername + " (an admin) or " + demoUser + " (not an admin)"
-
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Host
-}
 
 func (d *demo) worldPath() string { return filepath.Join(d.dir, "world.json") }
 

@@ -2,9 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -175,17 +173,14 @@ func (d *demoInventory) start(inv *fleet.Inventory) (bool, error) {
 		}
 		d.instances[in.Name] = di
 	}
-	roots := x509.NewCertPool()
-	routes := map[string]string{}
+	var routes []sealedRoute
 	for _, t := range d.tenants {
-		roots.AppendCertsFromPEM(t.az.CACertPEM())
-		routes[t.login+":443"], routes[t.graph+":443"] = hostOf(t.az.URL), hostOf(t.az.URL)
+		routes = append(routes, sealedRoute{[]string{t.login + ":443", t.graph + ":443"}, t.az.URL, t.az.CACertPEM()})
 	}
 	for _, a := range d.appmixers {
-		roots.AppendCertsFromPEM(a.amx.CACertPEM())
-		routes[a.host] = hostOf(a.amx.URL)
+		routes = append(routes, sealedRoute{[]string{a.host}, a.amx.URL, a.amx.CACertPEM()})
 	}
-	d.client = sealedClient(routes, roots)
+	d.client = sealedClient(routes...)
 	return restored, nil
 }
 
@@ -204,20 +199,11 @@ func (d *demoInventory) tenant(key string) (*demoTenant, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	id := key
-	if snap != nil {
-		var w struct {
-			TenantID string `json:"tenantId"`
-		}
-		_ = json.Unmarshal(snap, &w)
-		id = w.TenantID
+	var id []azuretest.Option
+	if snap == nil && guidShape.MatchString(key) {
+		id = append(id, azuretest.WithTenantID(key)) // a tenant ID in the file is the simulated tenant's (a restore keeps the saved one)
 	}
-	opts := []azuretest.Option{azuretest.WithHostnames(t.login, t.graph), azuretest.WithDeviceCodeAutoApprove(demoApproveAfter),
-		azuretest.WithReplicationDelay(demoReplication), azuretest.WithSecretPropagationDelay(demoPropagation)}
-	if guidRE.MatchString(id) {
-		opts = append(opts, azuretest.WithTenantID(id)) // a tenant ID in the file is the simulated tenant's
-	}
-	t.az = azuretest.NewServer(opts...)
+	t.az = demoAzure(t.login, t.graph, id...)
 	d.tenants[key] = t
 	if snap == nil {
 		return t, false, nil
@@ -265,20 +251,15 @@ func (d *demoInventory) options(base steps.Options, in fleet.Instance) (steps.Op
 		return o, di.refused
 	}
 	t := di.tenant
-	o.Cloud, o.AuthorityHost, o.GraphURL = "public", "https://"+t.login+"/", "https://"+t.graph
-	o.Tenant = t.az.TenantID
+	tenant := t.az.TenantID
 	if k := strings.ToLower(in.Tenant); k == "organizations" || k == "common" {
-		o.Tenant = k // the simulated tenant answers to these as Entra does
+		tenant = k // the simulated tenant answers to these as Entra does
 	}
-	o.AzureHTTP, o.AppmixerHTTP = d.client, d.client
+	sealOptions(&o, d.client, t.login, t.graph, tenant, d.dir)
 	if di.token != "" {
 		o.AppmixerToken, o.AppmixerPassword = steps.NewSecret(di.token), steps.Secret{}
 	} else {
 		o.AppmixerPassword, o.AppmixerToken = steps.NewSecret(demoInventoryPassword), steps.Secret{}
-	}
-	o.StateDir, o.Remember, o.Simulated = d.dir, nil, true
-	if o.AuthMethod == "" {
-		o.AuthMethod = "device"
 	}
 	return o, nil
 }
@@ -334,8 +315,6 @@ func instanceAppmixerHost(raw string) (string, error) {
 	return net.JoinHostPort(strings.ToLower(name), port), nil
 }
 
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // inventoryKey names an inventory file's world: its name and a hash of
 // its absolute path, so the same file finds its world again.
 func inventoryKey(path string) string {
@@ -347,14 +326,19 @@ func inventoryKey(path string) string {
 	} else {
 		p = path
 	}
-	sum := sha256.Sum256([]byte(p))
-	name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+	return hashedName(strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)), p, "inventory")
+}
+
+// hashedName is name cleaned into a short file name (fallback when nothing
+// is left of it) and made unique by a hash of key.
+func hashedName(name, key, fallback string) string {
+	sum := sha256.Sum256([]byte(key))
 	name = strings.Trim(unsafeName.ReplaceAllString(name, "-"), "-.")
 	if len(name) > 40 {
 		name = name[:40]
 	}
 	if name == "" {
-		name = "inventory"
+		name = fallback
 	}
 	return name + "-" + hex.EncodeToString(sum[:6])
 }
@@ -371,12 +355,7 @@ func fileKey(key string) string {
 	if safeFileKey.MatchString(key) && !strings.Contains(key, "..") {
 		return key
 	}
-	sum := sha256.Sum256([]byte(key))
-	name := strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(key), "-"), "-.")
-	if len(name) > 40 {
-		name = name[:40]
-	}
-	return name + "-" + hex.EncodeToString(sum[:6])
+	return hashedName(strings.ToLower(key), key, "")
 }
 
 // hostLabels turns a tenant (a domain or an ID, lower case) into DNS

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/wizard"
 )
@@ -49,20 +46,6 @@ func writeDemoInventory(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// runBare runs the binary with exactly args (d.run adds --demo --state-dir).
-func (d *demoRun) runBare(args ...string) (code int, stdout, stderr string) {
-	d.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, wizardBinary(d.t), args...)
-	cmd.Env = d.env()
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.WaitDelay = 5 * time.Second
-	_ = cmd.Run()
-	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
 }
 
 // fleetJSON runs the demo with --json and decodes its one object.
@@ -133,12 +116,12 @@ func TestDemoInventoryLastsBetweenRuns(t *testing.T) {
 	if code != 0 || !status.OK {
 		t.Fatalf("status in a second process: exit %d, %+v\n%s", code, status, lines)
 	}
-	if got := clientIDs(t, status); !equalMaps(got, first) {
+	if got := clientIDs(t, status); !maps.Equal(got, first) {
 		t.Fatalf("status found other apps: %v, the setup made %v", got, first)
 	}
 
 	code, again, lines := d.fleetJSON("--inventory", inv, "--yes")
-	if code != 0 || !again.OK || !equalMaps(clientIDs(t, again), first) {
+	if code != 0 || !again.OK || !maps.Equal(clientIDs(t, again), first) {
 		t.Fatalf("a second setup: exit %d, %+v\n%s", code, again, lines)
 	}
 	for _, in := range again.Instances {
@@ -207,7 +190,7 @@ func TestDemoInventoryDefaultFolder(t *testing.T) {
 	d := newDemoRun(t)
 	inv := writeDemoInventory(t)
 	d.stateDir = filepath.Join(d.home, ".config", "appmixer-msconnector") // what --state-dir would be by default
-	code, stdout, stderr := d.runBare("--demo", "--inventory", inv, "--yes")
+	code, stdout, stderr := d.exec("", "--demo", "--inventory", inv, "--yes")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -226,21 +209,9 @@ func TestDemoInventoryDefaultFolder(t *testing.T) {
 		t.Fatal("the demo kept nothing")
 	}
 	args := []string{"--demo", "status", "--inventory", inv, "--json"}
-	if code, r, _ := d.decodeFleet(args, func() (int, string, string) { return d.runBare(args...) }); code != 0 || !r.OK {
+	if code, r, _ := d.decodeFleet(args, func() (int, string, string) { return d.exec("", args...) }); code != 0 || !r.OK {
 		t.Fatalf("status in a second process: exit %d, %+v", code, r)
 	}
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // The names the inventory demo gives its services and files: the file's

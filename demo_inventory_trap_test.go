@@ -3,13 +3,9 @@
 package main
 
 import (
-	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 )
 
 // The inventory demo is sealed like the single one: under strace, setup
@@ -24,16 +20,15 @@ func TestDemoInventoryTouchesNothingOutside(t *testing.T) {
 	}
 	wizardBinary(t)
 	trap, contacted := proxyTrap(t)
-	vars := append(proxyEnv(trap), "AZURE_AUTHORITY_HOST=https://"+trap, "AZURE_TENANT_ID=7f3c1a2b-1111-4222-8333-444455556666",
-		"AZURE_CLIENT_ID=00000000-0000-0000-0000-000000000001", "AZURE_CLIENT_SECRET=not-a-secret", "APPMIXER_URL=https://"+trap,
-		"ACME_APPMIXER_PASSWORD=not-used", "GLOBEX_APPMIXER_TOKEN=not-used")
+	vars := trapEnv(trap)
 	for _, m := range []string{"device", "browser", "azure-cli", "environment"} {
 		t.Run("state-dir/"+m, func(t *testing.T) {
 			d := newDemoRun(t)
 			inv := writeDemoInventory(t)
 			for _, args := range [][]string{{"--inventory", inv, "--auth", m, "--yes"}, {"status", "--inventory", inv, "--auth", m}} {
-				checkSealed(t, stracedWith(t, d, vars, append([]string{"--demo", "--state-dir", d.stateDir}, args...)...), d)
+				checkSealed(t, straced(t, d, vars, "", append([]string{"--demo", "--state-dir", d.stateDir}, args...)...), d)
 			}
+			checkNoEnvSecret(t, d, vars)
 		})
 	}
 	t.Run("default-dir", func(t *testing.T) {
@@ -43,42 +38,14 @@ func TestDemoInventoryTouchesNothingOutside(t *testing.T) {
 		d.stateDir = filepath.Join(d.home, ".config", "appmixer-msconnector")
 		for _, args := range [][]string{{"--demo", "--inventory", inv, "--yes"}, {"--demo", "status", "--inventory", inv},
 			{"--demo", "--demo-scene", "fresh", "--inventory", inv, "--yes"}} {
-			checkSealed(t, stracedWith(t, d, vars, args...), d)
+			checkSealed(t, straced(t, d, vars, "", args...), d)
 		}
 		if m, _ := filepath.Glob(filepath.Join(d.stateDir, "demo", "inventory", "customers-*", "tenants", "*.json")); len(m) != 2 {
 			t.Errorf("the world of two tenants is not in the default demo folder: %v", m)
 		}
+		checkNoEnvSecret(t, d, vars)
 	})
 	if n := contacted.Load(); n > 0 {
 		t.Fatalf("the trap named in the environment was contacted %d time(s)", n)
 	}
-}
-
-// stracedWith runs the binary with exactly args under strace, in d's
-// environment plus vars, and returns the trace.
-func stracedWith(t *testing.T, d *demoRun, vars []string, args ...string) string {
-	t.Helper()
-	trace := filepath.Join(t.TempDir(), "strace.txt")
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "strace", append([]string{"-f", "-qq", "-e", "trace=connect,execve,openat,open", "-o", trace, wizardBinary(t)}, args...)...)
-	cmd.Env = append(d.env(), vars...)
-	cmd.Stdin = strings.NewReader("")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("demo run %v: %v\n%s", args, err, out)
-	}
-	if strings.Contains(string(out), "127.0.0.1") {
-		t.Errorf("demo run %v shows a loopback address:\n%s", args, out)
-	}
-	b, err := os.ReadFile(trace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.Contains(l, "O_CREAT") {
-			t.Log("DEBUG", l)
-		}
-	}
-	return string(b)
 }

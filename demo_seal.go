@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
 // The demo's services answer under names of the reserved .test domain
@@ -19,18 +22,33 @@ const (
 	demoLoginHost    = "login.demo.test"
 	demoGraphHost    = "graph.demo.test"
 	demoAppmixerURL  = "https://" + demoAppmixerHost
-	demoAuthority    = "https://" + demoLoginHost + "/"
-	demoGraphURL     = "https://" + demoGraphHost
 )
 
-// sealedClient is an HTTP client whose only destinations are routes
-// (host:port → a loopback address): no DNS lookup, no proxy, no other host.
-func sealedClient(routes map[string]string, roots *x509.CertPool) *http.Client {
+// sealedRoute is one emulator as the sealed client reaches it: the names
+// (host:port) it answers to, its loopback URL and its CA.
+type sealedRoute struct {
+	names []string
+	url   string
+	ca    []byte
+}
+
+// sealedClient is an HTTP client whose only destinations are the routes'
+// names, each dialled to its emulator on loopback and trusted by its CA
+// alone: no DNS lookup, no proxy, no other host.
+func sealedClient(routes ...sealedRoute) *http.Client {
+	roots := x509.NewCertPool()
+	dial := map[string]string{}
+	for _, r := range routes {
+		roots.AppendCertsFromPEM(r.ca)
+		for _, name := range r.names {
+			dial[name] = hostOf(r.url)
+		}
+	}
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	return &http.Client{Transport: &http.Transport{
 		Proxy: nil, // never the environment's proxy
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			to, ok := routes[addr]
+			to, ok := dial[addr]
 			if !ok {
 				return nil, fmt.Errorf("the demo uses only its own simulated services; %s is not one of them", addr)
 			}
@@ -41,4 +59,26 @@ func sealedClient(routes map[string]string, roots *x509.CertPool) *http.Client {
 		MaxIdleConnsPerHost: 16,
 		IdleConnTimeout:     30 * time.Second,
 	}}
+}
+
+// sealOptions points o at simulated services through the sealed client:
+// Entra ID at login, Graph at graph, the simulated tenant, the resume file
+// in the demo's folder, no remembered sign-in. Both demos go through it, so
+// an endpoint or sign-in setting is sealed in one place. The Appmixer URL
+// and the credentials are the caller's.
+func sealOptions(o *steps.Options, client *http.Client, login, graph, tenant, stateDir string) {
+	o.AzureHTTP, o.AppmixerHTTP = client, client
+	o.Cloud, o.AuthorityHost, o.GraphURL, o.Tenant = "public", "https://"+login+"/", "https://"+graph, tenant
+	o.StateDir, o.Remember, o.Simulated = stateDir, nil, true
+	if o.AuthMethod == "" {
+		o.AuthMethod = "device"
+	}
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Host
 }

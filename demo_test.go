@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
@@ -37,16 +33,13 @@ func (d *demoRun) env(extra ...string) []string {
 // run runs `msconnector-wizard --demo --state-dir … args…` with stdin in.
 func (d *demoRun) run(in string, args ...string) (code int, stdout, stderr string) {
 	d.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, wizardBinary(d.t), append([]string{"--demo", "--state-dir", d.stateDir}, args...)...)
-	cmd.Env = d.env()
-	cmd.Stdin = strings.NewReader(in)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.WaitDelay = 5 * time.Second
-	_ = cmd.Run()
-	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+	return d.exec(in, append([]string{"--demo", "--state-dir", d.stateDir}, args...)...)
+}
+
+// exec runs the binary with exactly args (no --demo added), stdin in.
+func (d *demoRun) exec(in string, args ...string) (code int, stdout, stderr string) {
+	d.t.Helper()
+	return runBinary(d.t, d.env(), in, args...)
 }
 
 // jsonResult is the part of --json the demo tests read.
@@ -234,6 +227,16 @@ func TestDemoCommandsItSuggestsFindTheSameWorld(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "--demo --state-dir "+d.stateDir+" status") {
 		t.Fatalf("the later lines lose the state directory:\n%s", stdout)
+	}
+	// An inventory's records too: without --demo, their rotate command
+	// would reach the file's real Appmixers.
+	inv, records := writeDemoInventory(t), t.TempDir()
+	if code, stdout, stderr := d.run("", "--inventory", inv, "--yes", "--report-dir", records); code != 0 {
+		t.Fatalf("inventory: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	want = "--demo --state-dir " + d.stateDir + " rotate-secret --inventory " + inv + " --only acme --yes"
+	if b := readPrivate(t, filepath.Join(records, "acme.md")); !strings.Contains(b, want) {
+		t.Fatalf("the inventory record's rotate command lacks %q:\n%s", want, b)
 	}
 }
 

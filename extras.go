@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/appmixer-tools/msconnector-wizard/fleet"
 )
@@ -32,7 +33,7 @@ type extraValues struct {
 func (a *app) bindExtras(root *cobra.Command) {
 	a.bindInventoryFlags(root)
 	a.bindReportFlags(root)
-	bindPersistent(root, &a.v, debugFlags)
+	bindAll(root.PersistentFlags(), &a.v, debugFlags)
 	root.AddCommand(a.logoutCommand())
 }
 
@@ -44,11 +45,27 @@ func (a *app) checkExtras() error {
 	return a.checkTrace()
 }
 
-// bindPersistent binds flags that every command takes.
-func bindPersistent(root *cobra.Command, v *values, defs map[string]flagDef) {
+// bindAll binds a set of flags to a flag set, in a stable order.
+func bindAll(fs *pflag.FlagSet, v *values, defs map[string]flagDef) {
 	for _, name := range slices.Sorted(maps.Keys(defs)) {
 		d := defs[name]
 		d.name = name
-		d.bind(root.PersistentFlags(), v, "", d)
+		d.bind(fs, v, "", d)
 	}
+}
+
+// commandsNamed are the commands of the tree that names lists; the root is
+// setup.
+func commandsNamed(root *cobra.Command, names []string) []*cobra.Command {
+	var out []*cobra.Command
+	for _, cmd := range append([]*cobra.Command{root}, root.Commands()...) {
+		name := cmd.Name()
+		if cmd == root {
+			name = "setup"
+		}
+		if slices.Contains(names, name) {
+			out = append(out, cmd)
+		}
+	}
+	return out
 }

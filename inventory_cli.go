@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"runtime/debug"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -129,26 +127,10 @@ func (a *app) runInventory(ctx context.Context, c steps.Command, arg string) int
 
 // bindInventoryFlags adds the inventory flags to the commands that take them.
 func (a *app) bindInventoryFlags(root *cobra.Command) {
-	for _, cmd := range append([]*cobra.Command{root}, root.Commands()...) {
-		name := cmd.Name()
-		if cmd == root {
-			name = "setup"
+	for _, cmd := range commandsNamed(root, inventoryCommands) {
+		bindAll(cmd.Flags(), &a.v, inventoryFlags)
+		if cmd.Name() == "status" {
+			bindAll(cmd.Flags(), &a.v, statusInventoryFlags)
 		}
-		if !slices.Contains(inventoryCommands, name) {
-			continue
-		}
-		bindAll(cmd, &a.v, inventoryFlags)
-		if name == "status" {
-			bindAll(cmd, &a.v, statusInventoryFlags)
-		}
-	}
-}
-
-// bindAll binds a set of flags to one command, in a stable order.
-func bindAll(cmd *cobra.Command, v *values, defs map[string]flagDef) {
-	for _, name := range slices.Sorted(maps.Keys(defs)) {
-		d := defs[name]
-		d.name = name
-		d.bind(cmd.Flags(), v, "", d)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -29,14 +28,8 @@ var reportFlags = map[string]flagDef{
 }
 
 func (a *app) bindReportFlags(root *cobra.Command) {
-	for _, cmd := range append([]*cobra.Command{root}, root.Commands()...) {
-		name := cmd.Name()
-		if cmd == root {
-			name = "setup"
-		}
-		if slices.Contains(reportCommands, name) {
-			bindAll(cmd, &a.v, reportFlags)
-		}
+	for _, cmd := range commandsNamed(root, reportCommands) {
+		bindAll(cmd.Flags(), &a.v, reportFlags)
 	}
 }
 
@@ -106,6 +99,17 @@ func (a *app) rotateLine(s steps.Summary) string {
 	return strings.Join(append(parts, "--yes"), " ")
 }
 
+// fleetRotateLine is the command that rotates one instance's secret from
+// the inventory; like rotateLine, the demo's names the demo and its world
+// (without --demo it would reach the file's real Appmixers).
+func (a *app) fleetRotateLine(name string) string {
+	cmd := "rotate-secret --inventory " + a.v.extra.inventory + " --only " + name + " --yes"
+	if a.v.demo {
+		return wizard.Invocation(true, a.v.opts.StateDir).Command(cmd)
+	}
+	return "msconnector-wizard " + cmd
+}
+
 // writeFleetReports writes one record (and reminder) per instance that ran,
 // and an index, into --report-dir.
 func (a *app) writeFleetReports(results []fleet.Result) error {
@@ -128,8 +132,7 @@ func (a *app) writeFleetReports(results []fleet.Result) error {
 			fmt.Fprintf(&idx, "| %s | failed: no record | | | | | |\n", name)
 			continue
 		}
-		rec := handover.Record{Written: now, Version: version(), Instance: name, Outcome: out,
-			Rotate: "msconnector-wizard rotate-secret --inventory " + a.v.extra.inventory + " --only " + name + " --yes"}
+		rec := handover.Record{Written: now, Version: version(), Instance: name, Outcome: out, Rotate: a.fleetRotateLine(name)}
 		if err := handover.WriteFile(filepath.Join(dir, name+".md"), handover.Markdown(rec)); err != nil {
 			return err
 		}
@@ -144,11 +147,4 @@ func (a *app) writeFleetReports(results []fleet.Result) error {
 		fmt.Fprintf(&idx, "| %s | %s | `%s` | `%s` | %s | %s | [%s.md](%s.md) |\n", name, result, s.ClientID, s.TenantID, expires, by, name, name)
 	}
 	return handover.WriteFile(filepath.Join(dir, "index.md"), []byte(idx.String()))
-}
-
-func orText(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,8 +42,9 @@ func TestReportAndReminderOfASetup(t *testing.T) {
 		}
 	}
 	secret, _ := cfg["clientSecret"].(string)
+	_, automation := az.AutomationCredentials() // the service principal the run signed in with
 	for name, text := range map[string]string{"record": record, "reminder": reminder} {
-		for _, s := range []string{secret, vars["APPMIXER_PASSWORD"]} {
+		for _, s := range []string{secret, vars["APPMIXER_PASSWORD"], automation} {
 			if s == "" || strings.Contains(text, s) {
 				t.Errorf("the %s holds a secret (or none was set)", name)
 			}
@@ -79,7 +82,17 @@ func TestReportDirOfAnInventory(t *testing.T) {
 	if !strings.Contains(readPrivate(t, filepath.Join(dir, "acme.md")), "rotate-secret --inventory "+w.inv+" --only acme") {
 		t.Error("acme's record does not say how to rotate it from the inventory")
 	}
-	for name, v := range w.vars {
+	secrets := maps.Clone(w.vars)
+	for name, amx := range w.amx { // the client secret each instance's Appmixer now holds
+		cfg, _ := amx.ServiceConfig(appmixer.ServiceID)
+		if s, _ := cfg["clientSecret"].(string); s != "" {
+			secrets[name+"'s clientSecret"] = s
+		}
+	}
+	if len(secrets) != len(w.vars)+2 {
+		t.Fatalf("acme's and globex's Appmixers hold no client secret to look for: %v", slices.Collect(maps.Keys(secrets)))
+	}
+	for name, v := range secrets {
 		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if b, _ := os.ReadFile(p); err == nil && !d.IsDir() && strings.Contains(string(b), v) {
 				t.Errorf("%s holds %s", p, name)
