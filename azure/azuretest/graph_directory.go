@@ -2,6 +2,7 @@ package azuretest
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -129,6 +130,11 @@ func (s *Server) purgeDeleted(w http.ResponseWriter, r *http.Request, id string)
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// removeDeletedLocked deletes an item for good, with what only it held: an
+// application's policy assignment, and every grant naming a service
+// principal (kept by another one in deleted items, or brought back by its
+// restore). Nothing left may name a purged object: Restore refuses a world
+// where something does.
 func (s *Server) removeDeletedLocked(d deletedItem) {
 	if d.app != nil {
 		for i, a := range s.apps {
@@ -137,6 +143,7 @@ func (s *Server) removeDeletedLocked(d deletedItem) {
 				break
 			}
 		}
+		delete(s.appPolicies, d.app.app.ID)
 		return
 	}
 	for i, sp := range s.sps {
@@ -144,6 +151,13 @@ func (s *Server) removeDeletedLocked(d deletedItem) {
 			s.sps = append(s.sps[:i:i], s.sps[i+1:]...)
 			break
 		}
+	}
+	names := func(g *OAuth2PermissionGrant) bool {
+		return strings.EqualFold(g.ClientID, d.sp.sp.ID) || strings.EqualFold(g.ResourceID, d.sp.sp.ID)
+	}
+	s.grants = slices.DeleteFunc(s.grants, names)
+	for _, other := range s.sps {
+		other.parked = slices.DeleteFunc(other.parked, names)
 	}
 }
 
