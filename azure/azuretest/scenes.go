@@ -61,22 +61,9 @@ func (s *Server) CreateServicePrincipal(appID string) (ServicePrincipal, error) 
 	if rec == nil {
 		return ServicePrincipal{}, fmt.Errorf("%w: no application with appId %q", ErrNotFound, appID)
 	}
-	a := rec.app
 	doc := newSPDoc()
-	doc["id"], doc["appId"], doc["displayName"], doc["appDisplayName"] = newGUID(), a.AppID, a.DisplayName, a.DisplayName
-	doc["appOwnerOrganizationId"], doc["servicePrincipalType"], doc["signInAudience"] = s.TenantID, "Application", a.SignInAudience
 	doc["accountEnabled"] = true
-	names := []any{a.AppID}
-	for _, u := range a.IdentifierURIs {
-		names = append(names, u)
-	}
-	doc["servicePrincipalNames"] = names
-	doc["oauth2PermissionScopes"] = cloneJSON(rec.doc["api"].(map[string]any)["oauth2PermissionScopes"])
-	doc["appRoles"] = cloneJSON(rec.doc["appRoles"])
-	sp := &spRecord{home: true}
-	sp.setDoc(doc)
-	s.sps = append(s.sps, sp)
-	return sp.sp, nil
+	return s.addHomeSPLocked(doc, rec).sp, nil
 }
 
 // GrantAdminConsent records tenant-wide consent (AllPrincipals) of the app's

@@ -26,8 +26,17 @@ func TestSceneHelpers(t *testing.T) {
 	if _, err := s.SeedApplicationProperties(azuretest.Application{DisplayName: "x"}, map[string]any{"nope": 1}); err == nil {
 		t.Fatal("an unknown property must be refused")
 	}
-	if _, err := s.CreateServicePrincipal(a.AppID); err != nil {
+	sp, err := s.CreateServicePrincipal(a.AppID)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The portal's service principal is the one POST /servicePrincipals makes.
+	if sp.AppID != a.AppID || sp.DisplayName != "Appmixer" || sp.AppDisplayName != "Appmixer" || !sp.AccountEnabled ||
+		sp.AppOwnerOrganizationID != s.TenantID || len(sp.ServicePrincipalNames) != 1 || sp.ServicePrincipalNames[0] != a.AppID {
+		t.Fatalf("scene service principal %+v", sp)
+	}
+	if again, err := s.CreateServicePrincipal(a.AppID); err != nil || again.ID != sp.ID {
+		t.Fatalf("a second call returns the existing one: %+v %v", again, err)
 	}
 	if !s.SecretWorks(a.AppID, secret) {
 		t.Fatal("a seeded secret works at once")
