@@ -320,6 +320,13 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, by, i
 		s.writeGErr(w, r, e)
 		return
 	}
+	s.softDeleteAppLocked(rec)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// softDeleteAppLocked moves an application, and its service principal in
+// this (its home) tenant, to deleted items. Caller holds s.mu.
+func (s *Server) softDeleteAppLocked(rec *appRecord) {
 	now := s.now()
 	rec.deletedAt = now
 	rec.doc["deletedDateTime"] = formatGraphTime(now)
@@ -327,7 +334,6 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, by, i
 	if sp := s.spByAppIDLocked(rec.app.AppID); sp != nil {
 		s.softDeleteSPLocked(sp, now)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // Graph: learn.microsoft.com/graph/api/application-addpassword — secretText only here.

@@ -94,13 +94,7 @@ func (s *Server) DeleteApplication(appID string) error {
 	if rec == nil {
 		return fmt.Errorf("%w: no application with appId %q", ErrNotFound, appID)
 	}
-	now := s.now()
-	rec.deletedAt = now
-	rec.doc["deletedDateTime"] = formatGraphTime(now)
-	rec.setDoc(rec.doc)
-	if sp := s.spByAppIDLocked(appID); sp != nil {
-		s.softDeleteSPLocked(sp, now)
-	}
+	s.softDeleteAppLocked(rec)
 	return nil
 }
 

@@ -71,6 +71,15 @@ func TestSceneHelpers(t *testing.T) {
 	if err := s.DeleteApplication(a.AppID); err != nil || len(s.Applications()) != 0 || len(s.PermissionGrants()) != 0 {
 		t.Fatalf("delete: %v", err)
 	}
+	// As in the portal: both go to deleted items, the service principal with the app.
+	if len(s.DeletedApplications()) != 1 {
+		t.Fatalf("deleted items: %+v", s.DeletedApplications())
+	}
+	for _, p := range s.ServicePrincipals() {
+		if p.ID == sp.ID {
+			t.Fatal("the app's service principal must be deleted with it")
+		}
+	}
 	for _, err := range []error{s.RemoveRedirectURIs(a.AppID), s.SetImplicitGrant("nope", true, true), s.DeleteApplication(a.AppID)} {
 		if !errors.Is(err, azuretest.ErrNotFound) {
 			t.Errorf("an unknown (or deleted) app: %v", err)
