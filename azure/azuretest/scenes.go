@@ -67,7 +67,8 @@ func (s *Server) CreateServicePrincipal(appID string) (ServicePrincipal, error) 
 }
 
 // GrantAdminConsent records tenant-wide consent (AllPrincipals) of the app's
-// service principal to Microsoft Graph for scopes, which Graph must publish.
+// service principal to Microsoft Graph for scopes, which Graph must publish;
+// like POST /oauth2PermissionGrants it refuses a second such grant.
 func (s *Server) GrantAdminConsent(appID string, scopes ...string) (OAuth2PermissionGrant, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -79,9 +80,10 @@ func (s *Server) GrantAdminConsent(appID string, scopes ...string) (OAuth2Permis
 	if e := s.checkGrantScopeLocked(s.graphSPID, scope); e != nil {
 		return OAuth2PermissionGrant{}, fmt.Errorf("azuretest: GrantAdminConsent: %s", e.msg)
 	}
-	g := &OAuth2PermissionGrant{ID: randomString(43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"),
-		ClientID: client.sp.ID, ConsentType: "AllPrincipals", ResourceID: s.graphSPID, Scope: scope}
-	s.grants = append(s.grants, g)
+	g := &OAuth2PermissionGrant{ClientID: client.sp.ID, ConsentType: "AllPrincipals", ResourceID: s.graphSPID, Scope: scope}
+	if e := s.addGrantLocked(g); e != nil {
+		return OAuth2PermissionGrant{}, fmt.Errorf("azuretest: GrantAdminConsent: %s", e.msg)
+	}
 	return cloneGrant(*g), nil
 }
 

@@ -68,6 +68,10 @@ func TestSceneHelpers(t *testing.T) {
 	if _, err := s.GrantAdminConsent(a.AppID, "user.read"); err == nil {
 		t.Fatal("consent to an unpublished scope must fail")
 	}
+	// Graph holds one AllPrincipals grant per client and resource (409 on a second).
+	if _, err := s.GrantAdminConsent(a.AppID, "User.Read"); err == nil || len(s.PermissionGrants()) != 1 {
+		t.Fatalf("a second consent for the same pair: %v, %d grants", err, len(s.PermissionGrants()))
+	}
 	if err := s.DeleteApplication(a.AppID); err != nil || len(s.Applications()) != 0 || len(s.PermissionGrants()) != 0 {
 		t.Fatalf("delete: %v", err)
 	}
