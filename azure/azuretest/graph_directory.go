@@ -72,6 +72,21 @@ type deletedItem struct {
 	sp       *spRecord
 }
 
+// deletedAt is when the item went to deleted items.
+func (d deletedItem) deletedAt() time.Time {
+	if d.sp != nil {
+		return d.sp.deletedAt
+	}
+	return d.app.deletedAt
+}
+
+// entity is the item as deletedItems answers it: a directoryObject naming its type.
+func (d deletedItem) entity() map[string]any {
+	m := cloneJSON(d.doc).(map[string]any)
+	m["@odata.type"] = "#microsoft.graph." + d.typeName
+	return m
+}
+
 // deletedLocked lists what is in deleted items, applications first. Caller holds s.mu.
 func (s *Server) deletedLocked() []deletedItem {
 	var out []deletedItem
@@ -105,8 +120,7 @@ func (s *Server) getDeleted(w http.ResponseWriter, r *http.Request, id string) {
 	d, e := s.deletedByIDLocked(id)
 	var m map[string]any
 	if e == nil {
-		m = cloneJSON(d.doc).(map[string]any)
-		m["@odata.type"] = "#microsoft.graph." + d.typeName
+		m = d.entity()
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -165,18 +179,10 @@ func (s *Server) removeDeletedLocked(d deletedItem) {
 func (s *Server) purgeDeletedLocked() {
 	now := s.now()
 	for _, d := range s.deletedLocked() {
-		at := d.sp.deletedAtOr(d.app)
-		if !now.Before(at.Add(deletedRetention)) {
+		if !now.Before(d.deletedAt().Add(deletedRetention)) {
 			s.removeDeletedLocked(d)
 		}
 	}
-}
-
-func (sp *spRecord) deletedAtOr(a *appRecord) time.Time {
-	if sp != nil {
-		return sp.deletedAt
-	}
-	return a.deletedAt
 }
 
 // restoreDeleted brings an item back as it was. Restoring an application
@@ -211,7 +217,5 @@ func (s *Server) restoreDeleted(w http.ResponseWriter, r *http.Request, id strin
 		d.app.doc["deletedDateTime"] = nil
 		d.app.setDoc(d.app.doc)
 	}
-	m := cloneJSON(d.doc).(map[string]any)
-	m["@odata.type"] = "#microsoft.graph." + d.typeName
-	s.writeEntity(w, r, http.StatusOK, "directoryObjects", m)
+	s.writeEntity(w, r, http.StatusOK, "directoryObjects", d.entity())
 }
