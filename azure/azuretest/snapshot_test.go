@@ -133,6 +133,10 @@ func TestRestoreRefusesABadFile(t *testing.T) {
 			w["oauth2PermissionGrants"] = []any{map[string]any{"id": "g", "clientId": "3b1f0d4e-0000-4000-8000-000000000000", "resourceId": "3b1f0d4e-0000-4000-8000-000000000001", "consentType": "AllPrincipals"}}
 		}),
 		"no Graph principal": mutate(func(w map[string]any) { w["servicePrincipals"] = []any{} }),
+		"secret text stored": mutate(func(w map[string]any) {
+			appDoc(w)["passwordCredentials"] = []any{map[string]any{"keyId": "3b1f0d4e-0000-4000-8000-000000000000",
+				"secretText": "abc8Q~plain", "hint": "abc", "startDateTime": "2030-01-01T00:00:00Z", "endDateTime": "2031-01-01T00:00:00Z"}}
+		}),
 	}
 	for name, b := range cases {
 		if err := target.Restore(b); !errors.Is(err, azuretest.ErrBadSnapshot) {
