@@ -15,13 +15,8 @@ import (
 func isARMPath(p string) bool { return p == "/subscriptions" || p == "/tenants" }
 
 func (s *Server) serveARM(w http.ResponseWriter, r *http.Request) {
-	h := r.Header.Get("Authorization")
-	tok := ""
-	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
-		tok = strings.TrimSpace(h[7:])
-	}
 	s.mu.Lock()
-	ti, msg := s.lookupToken(tok, resARM)
+	ti, msg := s.lookupToken(bearerToken(r), resARM)
 	s.mu.Unlock()
 	if ti == nil {
 		// ARM: 401 with an ARM error body (InvalidAuthenticationToken…).

@@ -101,13 +101,8 @@ func canonicalSegments(segs []string) []string {
 // 401 InvalidAuthenticationToken without a valid token; tokens of apps that
 // hold no Graph permission get 403 Authorization_RequestDenied.
 func (s *Server) authGraph(w http.ResponseWriter, r *http.Request) (tokenInfo, bool) {
-	h := r.Header.Get("Authorization")
-	tok := ""
-	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
-		tok = strings.TrimSpace(h[7:])
-	}
 	s.mu.Lock()
-	ti, msg := s.lookupToken(tok, resGraph)
+	ti, msg := s.lookupToken(bearerToken(r), resGraph)
 	var out tokenInfo
 	if ti != nil {
 		out = *ti
@@ -122,6 +117,16 @@ func (s *Server) authGraph(w http.ResponseWriter, r *http.Request) (tokenInfo, b
 		return out, false
 	}
 	return out, true
+}
+
+// bearerToken is the token of an "Authorization: Bearer …" header (the
+// scheme is case-insensitive: RFC 7235 §2.1), "" without one.
+func bearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
 }
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) {

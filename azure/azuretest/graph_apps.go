@@ -264,9 +264,13 @@ func buildDoc(base map[string]any, body map[string]json.RawMessage, typeName str
 	if e != nil {
 		return nil, e
 	}
-	if pcs, ok := checked["passwordCredentials"].([]any); ok && len(pcs) > 0 {
+	held, _ := base["passwordCredentials"].([]any)
+	if pcs, ok := checked["passwordCredentials"].([]any); ok && (len(pcs) > 0 || len(held) > 0) {
 		// Graph: secrets are minted by addPassword; create and update cannot set them
-		// (learn.microsoft.com/graph/api/application-post-applications, "Important").
+		// (learn.microsoft.com/graph/api/application-post-applications, "Important"),
+		// nor can a PATCH clear them ("You can no longer use a PATCH operation on the
+		// application or servicePrincipal objects to update passwordCredentials":
+		// Microsoft Graph blog, Aug 2019); only an empty list that changes nothing passes.
 		return nil, badRequest("Property 'passwordCredentials' cannot be set in this request; use the addPassword and removePassword actions.")
 	}
 	out := cloneJSON(base).(map[string]any)
@@ -320,6 +324,13 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, by, i
 		s.writeGErr(w, r, e)
 		return
 	}
+	s.softDeleteAppLocked(rec)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// softDeleteAppLocked moves an application, and its service principal in
+// this (its home) tenant, to deleted items. Caller holds s.mu.
+func (s *Server) softDeleteAppLocked(rec *appRecord) {
 	now := s.now()
 	rec.deletedAt = now
 	rec.doc["deletedDateTime"] = formatGraphTime(now)
@@ -327,7 +338,6 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, by, i
 	if sp := s.spByAppIDLocked(rec.app.AppID); sp != nil {
 		s.softDeleteSPLocked(sp, now)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // Graph: learn.microsoft.com/graph/api/application-addpassword — secretText only here.

@@ -198,6 +198,11 @@ func TestPasswords(t *testing.T) {
 	if r.status != 400 {
 		t.Fatalf("client keyId: %d %s", r.status, r.raw)
 	}
+	// A PATCH cannot clear the secrets either: only removePassword removes one.
+	r = graph(t, s, tok, "PATCH", "/applications/"+id, map[string]any{"passwordCredentials": []any{}})
+	if r.status != 400 || !strings.Contains(r.errMsg(), "passwordCredentials") || len(findApp(t, s, appID).PasswordCredentials) != 1 {
+		t.Fatalf("PATCH clearing passwordCredentials: %d %s", r.status, r.raw)
+	}
 
 	// Tenant policy caps lifetime.
 	s.SetSecretLifetimePolicy(180 * 24 * time.Hour)

@@ -2,6 +2,7 @@ package azuretest
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -71,6 +72,21 @@ type deletedItem struct {
 	sp       *spRecord
 }
 
+// deletedAt is when the item went to deleted items.
+func (d deletedItem) deletedAt() time.Time {
+	if d.sp != nil {
+		return d.sp.deletedAt
+	}
+	return d.app.deletedAt
+}
+
+// entity is the item as deletedItems answers it: a directoryObject naming its type.
+func (d deletedItem) entity() map[string]any {
+	m := cloneJSON(d.doc).(map[string]any)
+	m["@odata.type"] = "#microsoft.graph." + d.typeName
+	return m
+}
+
 // deletedLocked lists what is in deleted items, applications first. Caller holds s.mu.
 func (s *Server) deletedLocked() []deletedItem {
 	var out []deletedItem
@@ -104,8 +120,7 @@ func (s *Server) getDeleted(w http.ResponseWriter, r *http.Request, id string) {
 	d, e := s.deletedByIDLocked(id)
 	var m map[string]any
 	if e == nil {
-		m = cloneJSON(d.doc).(map[string]any)
-		m["@odata.type"] = "#microsoft.graph." + d.typeName
+		m = d.entity()
 	}
 	s.mu.Unlock()
 	if e != nil {
@@ -129,6 +144,11 @@ func (s *Server) purgeDeleted(w http.ResponseWriter, r *http.Request, id string)
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// removeDeletedLocked deletes an item for good, with what only it held: an
+// application's policy assignment, and every grant naming a service
+// principal (kept by another one in deleted items, or brought back by its
+// restore). Nothing left may name a purged object: Restore refuses a world
+// where something does.
 func (s *Server) removeDeletedLocked(d deletedItem) {
 	if d.app != nil {
 		for i, a := range s.apps {
@@ -137,6 +157,7 @@ func (s *Server) removeDeletedLocked(d deletedItem) {
 				break
 			}
 		}
+		delete(s.appPolicies, d.app.app.ID)
 		return
 	}
 	for i, sp := range s.sps {
@@ -145,24 +166,23 @@ func (s *Server) removeDeletedLocked(d deletedItem) {
 			break
 		}
 	}
+	names := func(g *OAuth2PermissionGrant) bool {
+		return strings.EqualFold(g.ClientID, d.sp.sp.ID) || strings.EqualFold(g.ResourceID, d.sp.sp.ID)
+	}
+	s.grants = slices.DeleteFunc(s.grants, names)
+	for _, other := range s.sps {
+		other.parked = slices.DeleteFunc(other.parked, names)
+	}
 }
 
 // purgeDeletedLocked permanently deletes items older than the retention. Caller holds s.mu.
 func (s *Server) purgeDeletedLocked() {
 	now := s.now()
 	for _, d := range s.deletedLocked() {
-		at := d.sp.deletedAtOr(d.app)
-		if !now.Before(at.Add(deletedRetention)) {
+		if !now.Before(d.deletedAt().Add(deletedRetention)) {
 			s.removeDeletedLocked(d)
 		}
 	}
-}
-
-func (sp *spRecord) deletedAtOr(a *appRecord) time.Time {
-	if sp != nil {
-		return sp.deletedAt
-	}
-	return a.deletedAt
 }
 
 // restoreDeleted brings an item back as it was. Restoring an application
@@ -197,7 +217,5 @@ func (s *Server) restoreDeleted(w http.ResponseWriter, r *http.Request, id strin
 		d.app.doc["deletedDateTime"] = nil
 		d.app.setDoc(d.app.doc)
 	}
-	m := cloneJSON(d.doc).(map[string]any)
-	m["@odata.type"] = "#microsoft.graph." + d.typeName
-	s.writeEntity(w, r, http.StatusOK, "directoryObjects", m)
+	s.writeEntity(w, r, http.StatusOK, "directoryObjects", d.entity())
 }

@@ -151,18 +151,28 @@ func (s *Server) createGrant(w http.ResponseWriter, r *http.Request) {
 		s.writeGErr(w, r, e)
 		return
 	}
+	if e := s.addGrantLocked(&g); e != nil {
+		s.writeGErr(w, r, e)
+		return
+	}
+	s.writeEntity(w, r, http.StatusCreated, "oauth2PermissionGrants", toJSONMap(&g))
+}
+
+// addGrantLocked stores a checked grant under a new id, unless the same
+// client, resource and principal already have one. Graph: one grant per
+// (client, resource, principal) — 409 "Permission entry already exists."
+// Caller holds s.mu.
+func (s *Server) addGrantLocked(g *OAuth2PermissionGrant) *gerr {
 	for _, x := range s.grants {
 		if strings.EqualFold(x.ClientID, g.ClientID) && strings.EqualFold(x.ResourceID, g.ResourceID) &&
 			x.ConsentType == g.ConsentType && ptrEq(x.PrincipalID, g.PrincipalID) {
-			// Graph: one grant per (client, resource, principal) — "Permission entry already exists."
-			s.writeGErr(w, r, &gerr{status: http.StatusConflict, code: "Request_MultipleObjectsWithSameKeyValue", msg: "Permission entry already exists."})
-			return
+			return &gerr{status: http.StatusConflict, code: "Request_MultipleObjectsWithSameKeyValue", msg: "Permission entry already exists."}
 		}
 	}
 	g.ClientID, g.ResourceID = strings.ToLower(g.ClientID), strings.ToLower(g.ResourceID)
 	g.ID = randomString(43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-	s.grants = append(s.grants, &g)
-	s.writeEntity(w, r, http.StatusCreated, "oauth2PermissionGrants", toJSONMap(&g))
+	s.grants = append(s.grants, g)
+	return nil
 }
 
 // checkGrantScopeLocked accepts a grant's scope only if each space-separated

@@ -142,11 +142,7 @@ func (s *Server) createSP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ro := map[string]bool{}
-	for k := range spReadOnly {
-		ro[k] = true
-	}
-	doc, e := buildDoc(newSPDoc(), body, "servicePrincipal", ro)
+	doc, e := buildDoc(newSPDoc(), body, "servicePrincipal", spReadOnly)
 	if e != nil {
 		s.writeGErr(w, r, e)
 		return
@@ -175,6 +171,19 @@ func (s *Server) createSP(w http.ResponseWriter, r *http.Request) {
 		s.writeGErr(w, r, e)
 		return
 	}
+	sp := s.addHomeSPLocked(doc, rec)
+	if caller := callerID(r); caller != "" {
+		sp.owners = []string{caller}
+	}
+	s.writeEntity(w, r, http.StatusCreated, "servicePrincipals", cloneJSON(sp.doc).(map[string]any))
+}
+
+// addHomeSPLocked stores the service principal of rec's application in its
+// home tenant: doc holds what the caller gave; Graph fills in the rest from
+// the application (servicePrincipal resource: appDisplayName,
+// appOwnerOrganizationId, servicePrincipalNames = appId + identifierUris, the
+// app's published scopes and roles). Caller holds s.mu.
+func (s *Server) addHomeSPLocked(doc map[string]any, rec *appRecord) *spRecord {
 	a := rec.app
 	doc["id"], doc["appId"] = newGUID(), a.AppID
 	doc["appDisplayName"], doc["appOwnerOrganizationId"] = a.DisplayName, s.TenantID
@@ -184,18 +193,15 @@ func (s *Server) createSP(w http.ResponseWriter, r *http.Request) {
 	}
 	names := []any{a.AppID}
 	for _, u := range a.IdentifierURIs {
-		names = append(names, u) // Graph: servicePrincipalNames = appId + the app's identifierUris
+		names = append(names, u)
 	}
 	doc["servicePrincipalNames"] = names
 	doc["oauth2PermissionScopes"] = cloneJSON(rec.doc["api"].(map[string]any)["oauth2PermissionScopes"])
 	doc["appRoles"] = cloneJSON(rec.doc["appRoles"])
 	sp := &spRecord{home: true}
 	sp.setDoc(doc)
-	if caller := callerID(r); caller != "" {
-		sp.owners = []string{caller}
-	}
 	s.sps = append(s.sps, sp)
-	s.writeEntity(w, r, http.StatusCreated, "servicePrincipals", cloneJSON(doc).(map[string]any))
+	return sp
 }
 
 // Graph: learn.microsoft.com/graph/api/serviceprincipal-update — 204.

@@ -61,26 +61,14 @@ func (s *Server) CreateServicePrincipal(appID string) (ServicePrincipal, error) 
 	if rec == nil {
 		return ServicePrincipal{}, fmt.Errorf("%w: no application with appId %q", ErrNotFound, appID)
 	}
-	a := rec.app
 	doc := newSPDoc()
-	doc["id"], doc["appId"], doc["displayName"], doc["appDisplayName"] = newGUID(), a.AppID, a.DisplayName, a.DisplayName
-	doc["appOwnerOrganizationId"], doc["servicePrincipalType"], doc["signInAudience"] = s.TenantID, "Application", a.SignInAudience
 	doc["accountEnabled"] = true
-	names := []any{a.AppID}
-	for _, u := range a.IdentifierURIs {
-		names = append(names, u)
-	}
-	doc["servicePrincipalNames"] = names
-	doc["oauth2PermissionScopes"] = cloneJSON(rec.doc["api"].(map[string]any)["oauth2PermissionScopes"])
-	doc["appRoles"] = cloneJSON(rec.doc["appRoles"])
-	sp := &spRecord{home: true}
-	sp.setDoc(doc)
-	s.sps = append(s.sps, sp)
-	return sp.sp, nil
+	return s.addHomeSPLocked(doc, rec).sp, nil
 }
 
 // GrantAdminConsent records tenant-wide consent (AllPrincipals) of the app's
-// service principal to Microsoft Graph for scopes, which Graph must publish.
+// service principal to Microsoft Graph for scopes, which Graph must publish;
+// like POST /oauth2PermissionGrants it refuses a second such grant.
 func (s *Server) GrantAdminConsent(appID string, scopes ...string) (OAuth2PermissionGrant, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -92,9 +80,10 @@ func (s *Server) GrantAdminConsent(appID string, scopes ...string) (OAuth2Permis
 	if e := s.checkGrantScopeLocked(s.graphSPID, scope); e != nil {
 		return OAuth2PermissionGrant{}, fmt.Errorf("azuretest: GrantAdminConsent: %s", e.msg)
 	}
-	g := &OAuth2PermissionGrant{ID: randomString(43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"),
-		ClientID: client.sp.ID, ConsentType: "AllPrincipals", ResourceID: s.graphSPID, Scope: scope}
-	s.grants = append(s.grants, g)
+	g := &OAuth2PermissionGrant{ClientID: client.sp.ID, ConsentType: "AllPrincipals", ResourceID: s.graphSPID, Scope: scope}
+	if e := s.addGrantLocked(g); e != nil {
+		return OAuth2PermissionGrant{}, fmt.Errorf("azuretest: GrantAdminConsent: %s", e.msg)
+	}
 	return cloneGrant(*g), nil
 }
 
@@ -107,13 +96,7 @@ func (s *Server) DeleteApplication(appID string) error {
 	if rec == nil {
 		return fmt.Errorf("%w: no application with appId %q", ErrNotFound, appID)
 	}
-	now := s.now()
-	rec.deletedAt = now
-	rec.doc["deletedDateTime"] = formatGraphTime(now)
-	rec.setDoc(rec.doc)
-	if sp := s.spByAppIDLocked(appID); sp != nil {
-		s.softDeleteSPLocked(sp, now)
-	}
+	s.softDeleteAppLocked(rec)
 	return nil
 }
 

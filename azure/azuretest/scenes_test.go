@@ -26,8 +26,17 @@ func TestSceneHelpers(t *testing.T) {
 	if _, err := s.SeedApplicationProperties(azuretest.Application{DisplayName: "x"}, map[string]any{"nope": 1}); err == nil {
 		t.Fatal("an unknown property must be refused")
 	}
-	if _, err := s.CreateServicePrincipal(a.AppID); err != nil {
+	sp, err := s.CreateServicePrincipal(a.AppID)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The portal's service principal is the one POST /servicePrincipals makes.
+	if sp.AppID != a.AppID || sp.DisplayName != "Appmixer" || sp.AppDisplayName != "Appmixer" || !sp.AccountEnabled ||
+		sp.AppOwnerOrganizationID != s.TenantID || len(sp.ServicePrincipalNames) != 1 || sp.ServicePrincipalNames[0] != a.AppID {
+		t.Fatalf("scene service principal %+v", sp)
+	}
+	if again, err := s.CreateServicePrincipal(a.AppID); err != nil || again.ID != sp.ID {
+		t.Fatalf("a second call returns the existing one: %+v %v", again, err)
 	}
 	if !s.SecretWorks(a.AppID, secret) {
 		t.Fatal("a seeded secret works at once")
@@ -59,8 +68,21 @@ func TestSceneHelpers(t *testing.T) {
 	if _, err := s.GrantAdminConsent(a.AppID, "user.read"); err == nil {
 		t.Fatal("consent to an unpublished scope must fail")
 	}
+	// Graph holds one AllPrincipals grant per client and resource (409 on a second).
+	if _, err := s.GrantAdminConsent(a.AppID, "User.Read"); err == nil || len(s.PermissionGrants()) != 1 {
+		t.Fatalf("a second consent for the same pair: %v, %d grants", err, len(s.PermissionGrants()))
+	}
 	if err := s.DeleteApplication(a.AppID); err != nil || len(s.Applications()) != 0 || len(s.PermissionGrants()) != 0 {
 		t.Fatalf("delete: %v", err)
+	}
+	// As in the portal: both go to deleted items, the service principal with the app.
+	if len(s.DeletedApplications()) != 1 {
+		t.Fatalf("deleted items: %+v", s.DeletedApplications())
+	}
+	for _, p := range s.ServicePrincipals() {
+		if p.ID == sp.ID {
+			t.Fatal("the app's service principal must be deleted with it")
+		}
 	}
 	for _, err := range []error{s.RemoveRedirectURIs(a.AppID), s.SetImplicitGrant("nope", true, true), s.DeleteApplication(a.AppID)} {
 		if !errors.Is(err, azuretest.ErrNotFound) {

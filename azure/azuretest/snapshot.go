@@ -279,6 +279,10 @@ func restoreApp(a snapApp) (*appRecord, error) {
 	rec.app.ID, rec.app.AppID = strings.ToLower(rec.app.ID), strings.ToLower(rec.app.AppID)
 	keys := map[string]bool{}
 	for _, pc := range rec.app.PasswordCredentials {
+		if pc.SecretText != nil {
+			// Graph returns secretText only in the addPassword answer; a stored one would show on every GET.
+			return nil, fmt.Errorf("passwordCredential %s holds its secretText; keep only its hash in secrets", pc.KeyID)
+		}
 		keys[strings.ToLower(pc.KeyID)] = true
 	}
 	for k, sec := range a.Secrets {

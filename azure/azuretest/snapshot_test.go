@@ -133,6 +133,10 @@ func TestRestoreRefusesABadFile(t *testing.T) {
 			w["oauth2PermissionGrants"] = []any{map[string]any{"id": "g", "clientId": "3b1f0d4e-0000-4000-8000-000000000000", "resourceId": "3b1f0d4e-0000-4000-8000-000000000001", "consentType": "AllPrincipals"}}
 		}),
 		"no Graph principal": mutate(func(w map[string]any) { w["servicePrincipals"] = []any{} }),
+		"secret text stored": mutate(func(w map[string]any) {
+			appDoc(w)["passwordCredentials"] = []any{map[string]any{"keyId": "3b1f0d4e-0000-4000-8000-000000000000",
+				"secretText": "abc8Q~plain", "hint": "abc", "startDateTime": "2030-01-01T00:00:00Z", "endDateTime": "2031-01-01T00:00:00Z"}}
+		}),
 	}
 	for name, b := range cases {
 		if err := target.Restore(b); !errors.Is(err, azuretest.ErrBadSnapshot) {
@@ -144,5 +148,44 @@ func TestRestoreRefusesABadFile(t *testing.T) {
 	}
 	if err := target.Restore(snap); err != nil || len(target.Applications()) != 1 {
 		t.Fatalf("the untouched file restores: %v", err)
+	}
+}
+
+// Purging an object takes with it what named it (its policy assignment, the
+// grants to or from it, also those kept by another object in deleted items),
+// so the world still saves and restores.
+func TestPurgeLeavesARestorableWorld(t *testing.T) {
+	s := newServer(t)
+	tok := automationToken(t, s)
+	api := createApp(t, s, tok, map[string]any{"displayName": "api", "signInAudience": "AzureADMyOrg",
+		"api": map[string]any{"oauth2PermissionScopes": []any{map[string]any{"id": "2b4c8a3e-5d6f-4a1b-9c8d-7e6f5a4b3c2d",
+			"value": "access_as_user", "type": "User", "isEnabled": true}}}})
+	client := createApp(t, s, tok, map[string]any{"displayName": "client", "signInAudience": "AzureADMyOrg"})
+	apiSP := graph(t, s, tok, "POST", "/servicePrincipals", map[string]any{"appId": api["appId"]})
+	mustStatus(t, apiSP, 201)
+	clientSP := graph(t, s, tok, "POST", "/servicePrincipals", map[string]any{"appId": client["appId"]})
+	mustStatus(t, clientSP, 201)
+	mustStatus(t, graph(t, s, tok, "POST", "/oauth2PermissionGrants", map[string]any{"clientId": clientSP.body["id"],
+		"consentType": "AllPrincipals", "resourceId": apiSP.body["id"], "scope": "access_as_user"}), 201)
+	if _, err := s.SetAppSecretLifetimePolicy(api["appId"].(string), 30*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	// The client goes to deleted items keeping its grant; the API is deleted for good.
+	mustStatus(t, graph(t, s, tok, "DELETE", "/applications/"+client["id"].(string), nil), 204)
+	mustStatus(t, graph(t, s, tok, "DELETE", "/applications/"+api["id"].(string), nil), 204)
+	for _, id := range []string{api["id"].(string), apiSP.body["id"].(string)} {
+		mustStatus(t, graph(t, s, tok, "DELETE", "/directory/deletedItems/"+id, nil), 204)
+	}
+	snap, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := newServer(t).Restore(snap); err != nil {
+		t.Fatalf("a world after a purge must restore: %v", err)
+	}
+	mustStatus(t, graph(t, s, tok, "POST", "/directory/deletedItems/"+client["id"].(string)+"/restore", nil), 200)
+	mustStatus(t, graph(t, s, tok, "POST", "/directory/deletedItems/"+clientSP.body["id"].(string)+"/restore", nil), 200)
+	if g := s.PermissionGrants(); len(g) != 0 {
+		t.Fatalf("a grant to a purged service principal came back: %+v", g)
 	}
 }

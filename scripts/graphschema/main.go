@@ -4,7 +4,12 @@
 // (github.com/microsoftgraph/msgraph-metadata, schemas/v1.0-Prod.csdl).
 //
 //	go run ./scripts/graphschema -csdl v1.0-Prod.csdl -source msgraph-metadata@f54f11b6 \
-//	    -out azure/azuretest/schema_gen.go application servicePrincipal
+//	    -out azure/azuretest/schema_gen.go application servicePrincipal \
+//	    oAuth2PermissionGrant appManagementPolicy tenantAppManagementPolicy
+//
+// Every type the emulator checks bodies against must be a root or reachable
+// from one: oAuth2PermissionGrant and the two policy types are not reachable
+// from application or servicePrincipal (navigation properties are not walked).
 package main
 
 import (
