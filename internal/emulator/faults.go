@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -157,8 +159,21 @@ func (q *Faults) Play(w http.ResponseWriter, r *http.Request, f Fault, next http
 		applied = httptest.NewRecorder()
 		next.ServeHTTP(applied, r)
 	}
-	if f.Hang && !q.hold(r.Context()) {
-		return 0, false
+	if f.Hang {
+		// Read the body before holding: net/http notices a client that hung
+		// up only once the body is read (its background read starts then), so
+		// a held POST would otherwise outlive its client and be carried out
+		// on Release, a call nobody waits for.
+		if r.Body != nil {
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				return 0, false
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		if !q.hold(r.Context()) {
+			return 0, false
+		}
 	}
 	switch {
 	case f.Reset:

@@ -195,3 +195,28 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond) // polling interval, not a wait for an outcome
 	}
 }
+
+// A held POST whose client hung up is never carried out, not even on a later
+// Release: net/http notices the hang-up only once the body has been read.
+func TestHeldPostOfAGoneClientIsNotCarriedOut(t *testing.T) {
+	q := NewFaults()
+	var applied atomic.Int32
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { applied.Add(1) })
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, sent := q.Play(w, r, Fault{Hang: true}, next, nil, nil); !sent {
+			panic(http.ErrAbortHandler)
+		}
+	}))
+	defer srv.Close()
+	defer q.Close() // first: a hold that never ended must not keep srv.Close waiting
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(`{"passwordCredential":{}}`))
+	go func() { _, _ = http.DefaultClient.Do(req) }()
+	waitUntil(t, func() bool { return q.Hanging() == 1 })
+	cancel() // the client gives up
+	waitUntil(t, func() bool { return q.Hanging() == 0 })
+	q.Release()
+	if n := applied.Load(); n != 0 {
+		t.Fatalf("a call whose client had gone was carried out %d time(s)", n)
+	}
+}
