@@ -268,3 +268,17 @@ func TestAnExistingAppsAudienceIsChanged(t *testing.T) {
 		t.Fatalf("audience %s, tenant field %q after asking for single-tenant", app.SignInAudience, h.stored()["microsoftTenant"])
 	}
 }
+
+// A frontend URL given for the API: the error's hint offers the API URL
+// itself (ParseAPIURL's own hint, not a generic one on top of it).
+func TestAFrontendURLIsAnsweredWithTheAPIURL(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.run(func(o *steps.Options) { o.AppmixerURL = "https://my.acme.appmixer.cloud" })
+	hn, ok := hint.Of(err)
+	if !ok || hn.Input != hint.AppmixerURL || hn.Value != "https://api.acme.appmixer.cloud" {
+		t.Fatalf("error %v, hint %+v", err, hn)
+	}
+	if _, writes := h.calls(); writes != 0 {
+		t.Fatalf("wrote:\n%s", h.log())
+	}
+}

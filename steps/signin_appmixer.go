@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -46,7 +47,7 @@ func (SignInAppmixer) Check(ctx context.Context, s *State) error {
 func signInAppmixer(ctx context.Context, s *State) error {
 	api, err := appmixer.ParseAPIURL(s.Opts.AppmixerURL)
 	if err != nil {
-		return hint.Wrap(err, hint.Change(hint.AppmixerURL, "give the Appmixer API URL, e.g. https://api.acme.appmixer.cloud"))
+		return err // its own hint says what to type, the corrected URL too
 	}
 	c := appmixer.New(api, appmixer.Options{HTTPClient: s.Opts.AppmixerHTTP, Timeout: s.Opts.Timeout})
 	password := s.Opts.AppmixerPassword
@@ -64,7 +65,7 @@ func signInAppmixer(ctx context.Context, s *State) error {
 		}
 	}
 	s.Signed.Appmixer, s.Signed.API = c, api.String()
-	s.Signed.AdminUser = orDefault(s.Opts.AppmixerUsername, "the token's user")
+	s.Signed.AdminUser = cmp.Or(s.Opts.AppmixerUsername, "the token's user")
 	return nil
 }
 
