@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -118,7 +119,7 @@ func (r *Runner) Run(ctx context.Context, instances []Instance) []Result {
 			// The tenant is the one signed in: two sign-ins ("organizations"
 			// and the tenant's ID) can reach one directory.
 			if r.Command == "setup" {
-				key := strings.ToLower(shared.Signed().TenantID + "\x00" + orDefault(o.AppName, steps.DefaultAppName) + "\x00" + o.AppID)
+				key := strings.ToLower(shared.Signed().TenantID + "\x00" + cmp.Or(o.AppName, steps.DefaultAppName) + "\x00" + o.AppID)
 				l, _ := apps.LoadOrStore(key, &sync.Mutex{})
 				mu := l.(*sync.Mutex)
 				if !mu.TryLock() { // before a slot is taken: a waiting setup holds none
@@ -182,11 +183,4 @@ func (t *tenantSignIn) get(ctx context.Context, o steps.Options, observe func(Ev
 		t.se = se
 	})
 	return t.se, t.err
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

@@ -1,6 +1,7 @@
 package handover
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,11 +23,11 @@ func ICS(r Record) ([]byte, error) {
 	cal.SetMethod(ics.MethodPublish)
 	// The key id makes the UID stable: writing the reminder again replaces
 	// the calendar's event instead of adding a second one.
-	ev := cal.AddEvent(orText(s.SecretKeyID, s.ClientID) + "@msconnector-wizard")
+	ev := cal.AddEvent(cmp.Or(s.SecretKeyID, s.ClientID) + "@msconnector-wizard")
 	ev.SetDtStampTime(r.Written)
 	ev.SetAllDayStartAt(by)
 	ev.SetAllDayEndAt(by.AddDate(0, 0, 1))
-	what := orText(r.Instance, s.AppmixerURL)
+	what := cmp.Or(r.Instance, s.AppmixerURL)
 	ev.SetSummary(fmt.Sprintf("Rotate the Microsoft connector secret of %s", what))
 	desc := []string{
 		fmt.Sprintf("The client secret of the Azure app %q (client ID %s, tenant %s) that Appmixer's Microsoft connector uses at %s expires on %s.",

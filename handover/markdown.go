@@ -1,6 +1,7 @@
 package handover
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -13,7 +14,7 @@ import (
 func Markdown(r Record) []byte {
 	s := r.Outcome.Summary
 	var b strings.Builder
-	title := orText(r.Instance, s.AppmixerURL)
+	title := cmp.Or(r.Instance, s.AppmixerURL)
 	fmt.Fprintf(&b, "# Microsoft connector handover: %s\n\n", inline(title))
 	fmt.Fprintf(&b, "Written %s by msconnector-wizard %s (`%s`).", r.Written.UTC().Format("2006-01-02 15:04 MST"), inline(r.Version), inline(r.Outcome.Label))
 	if s.DryRun {
@@ -30,7 +31,7 @@ func Markdown(r Record) []byte {
 		{"Supported account types", inline(steps.AudienceLabel(s.Audience))},
 		{"Redirect URI: OAuth callback (Web)", code(s.CallbackURL)},
 		{"Redirect URI: OneDrive picker (Web)", code(s.PickerURL)},
-		{"API permissions (Microsoft Graph, delegated)", orText(inline(strings.Join(s.Permissions, ", ")), notRead(r.Outcome.Command))},
+		{"API permissions (Microsoft Graph, delegated)", cmp.Or(inline(strings.Join(s.Permissions, ", ")), notRead(r.Outcome.Command))},
 		{"Admin consent", inline(consentWords(s.AdminConsent))},
 	})
 
@@ -51,7 +52,7 @@ func Markdown(r Record) []byte {
 		{"API", code(s.AppmixerURL)},
 		{"Connector configuration", code("appmixer:microsoft")},
 		{"Keys it holds (names only)", codes(s.AppmixerKeys)},
-		{"Keys this run set", orText(codes(set), "none (they were already right)")},
+		{"Keys this run set", cmp.Or(codes(set), "none (they were already right)")},
 		{"Tenant field", inline(tenantWords(s))},
 	})
 
@@ -87,7 +88,7 @@ func notRead(command string) string {
 func table(b *strings.Builder, rows [][2]string) {
 	b.WriteString("| | |\n|---|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(b, "| %s | %s |\n", r[0], orText(r[1], "—"))
+		fmt.Fprintf(b, "| %s | %s |\n", r[0], cmp.Or(r[1], "—"))
 	}
 	b.WriteString("\n")
 }
@@ -117,13 +118,6 @@ func codes(list []string) string {
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
-func orText(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
 func consentWords(state string) string {
 	switch state {
 	case steps.ConsentGranted:
@@ -138,7 +132,7 @@ func consentWords(state string) string {
 
 func tenantWords(s steps.Summary) string {
 	if s.TenantField {
-		return "on: when users connect Microsoft in Appmixer they type " + orText(s.TenantID, "the tenant ID") + " (or common) into the Tenant field"
+		return "on: when users connect Microsoft in Appmixer they type " + cmp.Or(s.TenantID, "the tenant ID") + " (or common) into the Tenant field"
 	}
 	return "off: users sign in with any allowed Microsoft account and type no tenant"
 }

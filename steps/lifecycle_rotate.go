@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -120,7 +121,7 @@ func oldSecrets(s *State) (ours []azure.PasswordCredential, theirs map[string]st
 }
 
 func describeCred(c azure.PasswordCredential) string {
-	return fmt.Sprintf("%s (%s…, expires %s)", orDefault(c.DisplayName, "(no description)"), c.Hint, day(c.EndDateTime))
+	return fmt.Sprintf("%s (%s…, expires %s)", cmp.Or(c.DisplayName, "(no description)"), c.Hint, day(c.EndDateTime))
 }
 
 func (RemoveOldSecrets) Plan(s *State) Plan {

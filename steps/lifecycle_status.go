@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -94,7 +95,7 @@ func (c CheckStatus) Check(ctx context.Context, s *State) error {
 	if err := openJournal(s); err != nil {
 		return err
 	}
-	appID := orDefault(s.Opts.AppID, s.config()["clientId"])
+	appID := cmp.Or(s.Opts.AppID, s.config()["clientId"])
 	if appID == "" {
 		r.add(StatusFail, "App registration", "setup", "unknown: Appmixer holds no clientId")
 		checkTenantField(r, s)

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -74,7 +75,7 @@ func setupReport(st *State, out *Outcome) Report {
 	if s.DryRun {
 		r.Headline, r.Level = "Dry run: nothing was changed. This is what a real run would do.", StatusWarn
 	}
-	r.Facts = append(r.Facts, Fact{"App", s.AppName, false}, Fact{"Client ID", orDefault(s.ClientID, "(the new app's)"), true},
+	r.Facts = append(r.Facts, Fact{"App", s.AppName, false}, Fact{"Client ID", cmp.Or(s.ClientID, "(the new app's)"), true},
 		Fact{"Tenant ID", s.TenantID, true}, secretFact(s, "Client secret"), Fact{"Account types", AudienceLabel(s.Audience), false},
 		Fact{"Appmixer", s.AppmixerURL, true}, Fact{"Callback URL", s.CallbackURL, true}, Fact{"Picker URL", s.PickerURL, true})
 	r.Facts = append(r.Facts, consentFact(s), signedInFact(s))
@@ -197,7 +198,7 @@ func inDays(t time.Time) string {
 // tenantLine says what users do with the Tenant field.
 func tenantLine(s Summary) string {
 	if s.TenantField {
-		return "Tenant field is on: when users connect Microsoft in Appmixer they type " + orDefault(s.TenantID, "your tenant ID") + " (or common) into it."
+		return "Tenant field is on: when users connect Microsoft in Appmixer they type " + cmp.Or(s.TenantID, "your tenant ID") + " (or common) into it."
 	}
 	return "Tenant field is off: users sign in with any allowed Microsoft account, with no tenant to type."
 }
@@ -205,7 +206,7 @@ func tenantLine(s Summary) string {
 // signedInFact says who made the changes: the Azure account (or a service
 // principal) and the Appmixer user.
 func signedInFact(s Summary) Fact {
-	azure := orDefault(s.AzureUser, "a service principal")
+	azure := cmp.Or(s.AzureUser, "a service principal")
 	if s.AppmixerUser == "" {
 		return Fact{Label: "Signed in as", Value: azure + " (Azure)"}
 	}

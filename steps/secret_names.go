@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -78,6 +79,6 @@ func dropCredential(app *azure.Application, keyID string) {
 
 // secretRemoval is the plan line for removing c.
 func secretRemoval(c azure.PasswordCredential, why string) Change {
-	return Change{Kind: Remove, Subject: SubjectSecret, Name: orDefault(c.DisplayName, "(no description)"), ID: c.KeyID,
+	return Change{Kind: Remove, Subject: SubjectSecret, Name: cmp.Or(c.DisplayName, "(no description)"), ID: c.KeyID,
 		Before: c.Hint + "…", Expires: c.EndDateTime, Why: why}
 }

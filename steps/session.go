@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -156,7 +157,7 @@ func (se *Session) choose(ctx context.Context, req Request, base *State, p Promp
 			}
 			name, arg, fromMenu = it.Command, it.Arg, true
 		}
-		cmd, ok := LookupCommand(orDefault(name, "setup"))
+		cmd, ok := LookupCommand(cmp.Or(name, "setup"))
 		if !ok {
 			return Command{}, "", Options{}, fromMenu, hint.Errorf(hint.Hint{Text: "see --help for the commands"}, "unknown command %q", name)
 		}

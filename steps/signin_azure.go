@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -28,12 +29,12 @@ func (st SignInAzure) Check(ctx context.Context, s *State) error {
 	if s.Signed.Graph != nil && s.Signed.azureWith == in {
 		return nil // signed in already (the session's earlier command, or a retry)
 	}
-	cloud, err := azure.LookupCloud(orDefault(s.Opts.Cloud, "public"))
+	cloud, err := azure.LookupCloud(cmp.Or(s.Opts.Cloud, "public"))
 	if err != nil {
 		return err
 	}
 	o := s.Opts
-	method := orDefault(o.AuthMethod, "device")
+	method := cmp.Or(o.AuthMethod, "device")
 	onCode := func(p azure.DeviceCodePrompt) {
 		s.emit(Event{Step: st.Info(), Kind: EventDeviceCode, Device: &DeviceCode{
 			UserCode: p.UserCode, VerificationURL: p.VerificationURL, Message: p.Message, ExpiresOn: p.ExpiresOn}})
@@ -80,13 +81,6 @@ func (SignInAzure) Plan(s *State) Plan {
 }
 
 // Who names the Azure identity that signed in.
-func (sg *SignedIn) Who() string { return orDefault(sg.AzureUser, "a service principal") }
+func (sg *SignedIn) Who() string { return cmp.Or(sg.AzureUser, "a service principal") }
 
 func (SignInAzure) Apply(context.Context, *State, Plan) ([]Change, error) { return nil, nil }
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
