@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/appmixer-tools/msconnector-wizard/wizard"
 )
 
 // wrapFlagHelp breaks every flag's description at words to fit --help in the
@@ -34,7 +36,7 @@ func wrapFlagHelp(root *cobra.Command) {
 			})
 		}
 		for _, sc := range c.Commands() {
-			sc.Short = wrapAtSpaces(sc.Short, room)
+			sc.Short = wizard.Wrap(sc.Short, room)
 			walk(sc)
 		}
 	}
@@ -44,7 +46,7 @@ func wrapFlagHelp(root *cobra.Command) {
 // wrapWithDefault wraps usage as fang will show it, with " (default)" after
 // it: when the default would not fit on the last line, it goes on its own.
 func wrapWithDefault(usage, def string, room int) string {
-	wrapped := wrapAtSpaces(usage, room)
+	wrapped := wizard.Wrap(usage, room)
 	if def == "" || def == "false" || def == "0" || def == "[]" {
 		return wrapped
 	}
@@ -53,21 +55,6 @@ func wrapWithDefault(usage, def string, room int) string {
 		wrapped += "\n"
 	}
 	return wrapped
-}
-
-// wrapAtSpaces breaks text at spaces only: a value like
-// multi-tenant-and-personal, a URL or a flag stays whole.
-func wrapAtSpaces(text string, room int) string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(text) {
-		if line != "" && ansi.StringWidth(line)+1+ansi.StringWidth(w) > room {
-			lines, line = append(lines, line), w
-			continue
-		}
-		line = strings.TrimPrefix(line+" "+w, " ")
-	}
-	return strings.Join(append(lines, line), "\n")
 }
 
 // helpKeyColumn is the widest key column fang computes for any command of

@@ -45,7 +45,7 @@ func (a *answers) refreshURLStatus(last *string) bool {
 		return false
 	}
 	*last = st
-	a.urlInput.Description(wrapDescription(st, a.descWidth))
+	a.urlInput.Description(Wrap(st, a.descWidth))
 	return true
 }
 

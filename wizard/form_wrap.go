@@ -13,8 +13,8 @@ const fieldFrame = 2
 
 // describe sets a field's description now and again at every width.
 func (a *answers) describe(set func(string), text string) {
-	a.describers = append(a.describers, func(w int) { set(wrapDescription(text, w)) })
-	set(wrapDescription(text, a.descWidth))
+	a.describers = append(a.describers, func(w int) { set(Wrap(text, w)) })
+	set(Wrap(text, a.descWidth))
 }
 
 // rewrap wraps every description of the form on screen for a pane width.
@@ -25,8 +25,9 @@ func (a *answers) rewrap(paneWidth int) {
 	}
 }
 
-// wrapDescription breaks text at spaces to w columns (w ≤ 0: as it is).
-func wrapDescription(text string, w int) string {
+// Wrap breaks text at spaces to w columns (w ≤ 0: as it is), never inside a
+// URL, an ID or a flag; --help's descriptions use it too.
+func Wrap(text string, w int) string {
 	if w <= 0 {
 		return text
 	}
