@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 	"github.com/appmixer-tools/msconnector-wizard/internal/tmuxtest"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
@@ -63,7 +64,7 @@ func TestDemoTouchesNothingOutside(t *testing.T) {
 			}
 			r.WaitFor("App registration name") // signed in to both simulated services
 			r.Keys("C-c")
-			eventually(t, 30*time.Second, "the program to exit", func() bool {
+			testwait.Until(t, 30*time.Second, "the program to exit", func() bool {
 				_, err := os.Stat(done)
 				return err == nil
 			})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 )
 
 // killPoint is a step boundary: the emulator holds the next call, the test
@@ -82,7 +83,7 @@ func TestKillAtEveryStepBoundaryThenRerunConverges(t *testing.T) {
 			go func() { exited <- cmd.Wait() }()
 			waitHeld := func(what string, isHeld func() bool) {
 				t.Helper()
-				eventually(t, 20*time.Second, what, func() bool {
+				testwait.Until(t, 20*time.Second, what, func() bool {
 					select {
 					case err := <-exited:
 						t.Fatalf("the binary ended (%v) before reaching %s\nstdout: %s\nstderr: %s", err, what, out, errb)

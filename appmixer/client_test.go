@@ -16,6 +16,7 @@ import (
 	"github.com/appmixer-tools/msconnector-wizard/internal/emulator"
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
 	"github.com/appmixer-tools/msconnector-wizard/internal/httpx"
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 )
 
 const (
@@ -49,18 +50,6 @@ func countRoute(reqs []appmixertest.Request, route string) (n int, statuses []in
 		}
 	}
 	return n, statuses
-}
-
-// waitFor polls cond until it holds or 2 s pass.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 2s")
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
 }
 
 func assertNoSecrets(t *testing.T, err error, secrets ...string) {
@@ -343,7 +332,7 @@ func TestCallerCancellation(t *testing.T) {
 	srv.AddFault(appmixertest.Fault{Route: "GET /user", Hang: true})
 	done := make(chan error, 1)
 	go func() { _, err := c.CurrentUser(ctx); done <- err }()
-	waitFor(t, func() bool { return srv.Hanging() == 1 }) // the request is held by the server
+	testwait.Until(t, 2*time.Second, "the condition", func() bool { return srv.Hanging() == 1 }) // the request is held by the server
 	cancel()
 	select {
 	case err := <-done:

@@ -12,6 +12,7 @@ import (
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -202,13 +203,7 @@ func TestAccessibleCtrlCAtAQuestionStopsAtOnce(t *testing.T) {
 		done <- RunAccessible(ctx, steps.NewSession(o), steps.Request{}, UI{In: oneByteReader{in}, Out: out}).Err
 	}()
 	io.WriteString(typing, "\n") // the URL; the username question is next
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), "Appmixer admin username") {
-		if time.Now().After(deadline) {
-			t.Fatalf("never asked for the username:\n%s", out.String())
-		}
-		time.Sleep(5 * time.Millisecond) // polling interval
-	}
+	testwait.Until(t, 10*time.Second, "the username question", func() bool { return strings.Contains(out.String(), "Appmixer admin username") })
 	cancel() // what SIGINT does in main
 	select {
 	case err := <-done:

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 	"github.com/appmixer-tools/msconnector-wizard/internal/tmuxtest"
 )
 
@@ -139,7 +140,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 
 	// Exit 0, read from the file the shell wrote after the program ended.
 	var code string
-	waitUntil(t, "the program to exit", func() bool {
+	testwait.Until(t, 5*time.Second, "the program to exit", func() bool {
 		b, err := os.ReadFile(exitFile)
 		code = strings.TrimSpace(string(b))
 		return err == nil && code != ""

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -74,7 +75,7 @@ func TestFormWalkthroughFillsOptions(t *testing.T) {
 	s.waitFor("┃ Azure tenant (optional)")
 	s.key("contoso.onmicrosoft.com")
 	s.key("enter")
-	waitUntil(t, "the sign-in to start", func() bool { return f.count() == 1 })
+	testwait.Until(t, 5*time.Second, "the sign-in to start", func() bool { return f.count() == 1 })
 	if r := f.req(0); r.Command != "" || r.Retry {
 		t.Fatalf("first request = %+v, want the sign-in and then the menu or setup", r)
 	}
@@ -254,7 +255,7 @@ func TestFormTakesPastedAnswers(t *testing.T) {
 	s.key("enter")
 	s.waitFor("┃ Azure tenant")
 	s.key("enter")
-	waitUntil(t, "the sign-in to start", func() bool { return f.count() == 1 })
+	testwait.Until(t, 5*time.Second, "the sign-in to start", func() bool { return f.count() == 1 })
 	if got := set[0]; got.AppmixerURL != "https://api.acme.appmixer.cloud" || got.AppmixerUsername != "admin@acme.com" || got.AppmixerPassword.Reveal() != password {
 		t.Fatalf("sign-in options from pasted answers: url %q user %q password given %v", got.AppmixerURL, got.AppmixerUsername, !got.AppmixerPassword.IsZero())
 	}

@@ -95,18 +95,6 @@ func (s *screen) waitFor(want ...string) string {
 	}
 }
 
-// waitUntil polls cond (e.g. a fake was called) with a deadline.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond) // polling interval, not a wait for an event
-	}
-}
-
 func (s *screen) key(k string) {
 	switch k {
 	case "enter":

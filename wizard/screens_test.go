@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/appmixer-tools/msconnector-wizard/internal/hint"
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 	"github.com/appmixer-tools/msconnector-wizard/steps"
 )
 
@@ -36,7 +37,7 @@ func confirm(q steps.Info, p steps.Plan) (confirmMsg, chan steps.Decision) {
 func TestPlanScreenApplySkipQuit(t *testing.T) {
 	f := &fakeEngine{}
 	s := newScreen(t, runningModel(f, func() {}), 80, 24)
-	waitUntil(t, "the run to start", func() bool { return f.count() == 1 })
+	testwait.Until(t, 5*time.Second, "the run to start", func() bool { return f.count() == 1 })
 
 	azure, amx, reg := info(steps.IDSignInAzure), info(steps.IDSignInAppmixer), info(steps.IDRegisterApp)
 	s.tm.Send(eventMsg{steps.Event{Step: azure, Kind: steps.EventChecking}})
@@ -130,7 +131,7 @@ func TestDeviceCodeScreenCopyAndOpen(t *testing.T) {
 	s.key("c")
 	s.waitFor("Sent the code to your terminal's clipboard")
 	osc52 := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("FQK7XWZ3P"))
-	waitUntil(t, "the OSC 52 clipboard sequence", func() bool {
+	testwait.Until(t, 5*time.Second, "the OSC 52 clipboard sequence", func() bool {
 		s.pump()
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -182,7 +183,7 @@ func setupOutcome() *steps.Outcome {
 func TestErrorRetryThenSummary(t *testing.T) {
 	f := &fakeEngine{}
 	s := newScreen(t, runningModel(f, func() {}), 80, 24)
-	waitUntil(t, "the run to start", func() bool { return f.count() == 1 })
+	testwait.Until(t, 5*time.Second, "the run to start", func() bool { return f.count() == 1 })
 
 	reg := info(steps.IDRegisterApp)
 	fail := hint.Wrap(errors.New(`register the app: Graph answered 503 serviceNotAvailable`), hint.Retry("Graph is having trouble"))
@@ -192,7 +193,7 @@ func TestErrorRetryThenSummary(t *testing.T) {
 	s.golden("error", scr)
 
 	s.key("r")
-	waitUntil(t, "the retry to start a run", func() bool { return f.count() == 2 })
+	testwait.Until(t, 5*time.Second, "the retry to start a run", func() bool { return f.count() == 2 })
 	if r := f.req(1); !r.Retry {
 		t.Fatalf("r started %+v, want a retry", r)
 	}
@@ -226,13 +227,13 @@ func TestErrorRetryThenSummary(t *testing.T) {
 func TestErrorOnAnAnswerLeadsBackToItsQuestion(t *testing.T) {
 	f := &fakeEngine{}
 	s := newScreen(t, runningModel(f, func() {}), 80, 24)
-	waitUntil(t, "the run to start", func() bool { return f.count() == 1 })
+	testwait.Until(t, 5*time.Second, "the run to start", func() bool { return f.count() == 1 })
 	bad := hint.Wrap(errors.New(`Register the app: permissions: "Files.Reed.All" is not a Microsoft Graph delegated permission`),
 		hint.Change(hint.Permissions, "give Microsoft Graph delegated permission names"))
 	s.tm.Send(doneMsg{&steps.Outcome{Command: "setup", Err: bad, Steps: signedInSteps}})
 	s.waitFor(`press r to change "API permissions"`, "r change answer")
 	s.key("r")
-	waitUntil(t, "setup to run again", func() bool { return f.count() == 2 })
+	testwait.Until(t, 5*time.Second, "setup to run again", func() bool { return f.count() == 2 })
 	if r := f.req(1); r.Retry || r.Command != "setup" {
 		t.Fatalf("r started %+v, want setup asked again", r)
 	}
@@ -247,7 +248,7 @@ func TestErrorOnAnAnswerLeadsBackToItsQuestion(t *testing.T) {
 func TestSignInErrorFocusesTheFieldItNames(t *testing.T) {
 	f := &fakeEngine{}
 	s := newScreen(t, runningModel(f, func() {}), 80, 24)
-	waitUntil(t, "the run to start", func() bool { return f.count() == 1 })
+	testwait.Until(t, 5*time.Second, "the run to start", func() bool { return f.count() == 1 })
 	notAdmin := hint.Wrap(errors.New("user@example.com is not an Appmixer admin"), hint.Change(hint.AppmixerUsername, "sign in as an Appmixer admin"))
 	s.tm.Send(doneMsg{&steps.Outcome{Command: "setup", Err: notAdmin}})
 	s.waitFor(`press r to change "Appmixer admin username"`)
@@ -362,7 +363,7 @@ func TestNoColorHonoured(t *testing.T) {
 func TestFormAfterAWideErrorFitsBesideTheSidebar(t *testing.T) {
 	f := &fakeEngine{}
 	s := newScreen(t, runningModel(f, func() {}), 80, 24)
-	waitUntil(t, "the run to start", func() bool { return f.count() == 1 })
+	testwait.Until(t, 5*time.Second, "the run to start", func() bool { return f.count() == 1 })
 	long := "https://api.acme.appmixer.cloud/plugins/appmixer/microsoft/onedrive"
 	notAdmin := hint.Wrap(errors.New("user@example.com is not an Appmixer admin at "+long), hint.Change(hint.AppmixerUsername, "sign in as an Appmixer admin"))
 	s.tm.Send(doneMsg{&steps.Outcome{Command: "setup", Err: notAdmin}})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/appmixer/appmixertest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 )
 
 type answer struct {
@@ -313,13 +314,7 @@ func TestHangUntilRelease(t *testing.T) {
 		resp.Body.Close()
 		done <- resp.StatusCode
 	}()
-	deadline := time.Now().Add(2 * time.Second)
-	for s.Hanging() != 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("request never reached the hang")
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testwait.Until(t, 2*time.Second, "the request to reach the hang", func() bool { return s.Hanging() == 1 })
 	if cfg, _ := s.ServiceConfig("appmixer:microsoft"); len(cfg) != 0 {
 		t.Fatal("hung PUT applied before release")
 	}
@@ -345,13 +340,7 @@ func TestCloseDoesNotWaitForHangs(t *testing.T) {
 			resp.Body.Close()
 		}
 	}()
-	deadline := time.Now().Add(2 * time.Second)
-	for s.Hanging() != 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("the request never reached the hang, so Close was not tested")
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testwait.Until(t, 2*time.Second, "the request to reach the hang (else Close is not tested)", func() bool { return s.Hanging() == 1 })
 	closed := make(chan struct{})
 	go func() { s.Close(); close(closed) }()
 	select {

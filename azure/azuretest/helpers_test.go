@@ -126,20 +126,6 @@ func mustStatus(t *testing.T, r resp, want int) {
 	}
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", within, what)
-		}
-		<-tick.C
-	}
-}
-
 func createApp(t *testing.T, s *azuretest.Server, tok string, body map[string]any) map[string]any {
 	t.Helper()
 	r := graph(t, s, tok, "POST", "/applications", body)

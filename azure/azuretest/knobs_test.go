@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -68,7 +69,7 @@ func TestReplicationDelay(t *testing.T) {
 	if faulted != 3 || writes != 3 {
 		t.Fatalf("log: faulted=%d writes=%d %+v", faulted, writes, s.Requests())
 	}
-	waitFor(t, 2*time.Second, "replication", func() bool {
+	testwait.Until(t, 2*time.Second, "replication", func() bool {
 		return graph(t, s, tok, "GET", "/applications(appId='"+appID+"')", nil).status == 200
 	})
 	if el := time.Since(created); el < delay {
@@ -165,11 +166,7 @@ func TestFaultHangReleaseAndClientGone(t *testing.T) {
 	}
 
 	// The server lets go of the abandoned request once it sees the client gone.
-	for deadline := time.Now().Add(5 * time.Second); s.Hanging() != 0; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the abandoned request is still held")
-		}
-	}
+	testwait.Until(t, 5*time.Second, "the abandoned request to be let go", func() bool { return s.Hanging() == 0 })
 
 	// Hang then 503 once released.
 	s.AddFault(azuretest.Fault{Route: "GET /v1.0/organization", Hang: true, Status: 503})

@@ -12,6 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/appmixer-tools/msconnector-wizard/azure/azuretest"
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 )
 
 func clientOptions(s *azuretest.Server) azcore.ClientOptions {
@@ -201,7 +202,7 @@ func TestClientSecretCredentialAppSecretLifecycle(t *testing.T) {
 		t.Fatal("SecretWorks true while propagating")
 	}
 	var last error
-	waitFor(t, 3*time.Second, "secret propagation", func() bool {
+	testwait.Until(t, 3*time.Second, "secret propagation", func() bool {
 		last = get()
 		return last != nil && strings.Contains(last.Error(), "AADSTS7000229")
 	})

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/appmixer-tools/msconnector-wizard/internal/testwait"
 )
 
 func TestFaultQueueOrderTimesAndUnused(t *testing.T) {
@@ -96,7 +98,7 @@ func TestHangReleaseAndClose(t *testing.T) {
 	for range 2 {
 		go func() { done <- q.hold(context.Background()) }()
 	}
-	waitUntil(t, func() bool { return q.Hanging() == 2 })
+	testwait.Until(t, 5*time.Second, "the condition", func() bool { return q.Hanging() == 2 })
 	q.Release()
 	for range 2 {
 		if !<-done {
@@ -105,7 +107,7 @@ func TestHangReleaseAndClose(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { done <- q.hold(ctx) }()
-	waitUntil(t, func() bool { return q.Hanging() == 1 })
+	testwait.Until(t, 5*time.Second, "the condition", func() bool { return q.Hanging() == 1 })
 	cancel()
 	if <-done {
 		t.Fatal("a hold whose client left must say so")
@@ -184,18 +186,6 @@ func TestFrontLogsFaultsAndRealAnswers(t *testing.T) {
 	}
 }
 
-// waitUntil polls cond until it holds or a deadline passes.
-func waitUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached within 5s")
-		}
-		time.Sleep(time.Millisecond) // polling interval, not a wait for an outcome
-	}
-}
-
 // A held POST whose client hung up is never carried out, not even on a later
 // Release: net/http notices the hang-up only once the body has been read.
 func TestHeldPostOfAGoneClientIsNotCarriedOut(t *testing.T) {
@@ -212,9 +202,9 @@ func TestHeldPostOfAGoneClientIsNotCarriedOut(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(`{"passwordCredential":{}}`))
 	go func() { _, _ = http.DefaultClient.Do(req) }()
-	waitUntil(t, func() bool { return q.Hanging() == 1 })
+	testwait.Until(t, 5*time.Second, "the condition", func() bool { return q.Hanging() == 1 })
 	cancel() // the client gives up
-	waitUntil(t, func() bool { return q.Hanging() == 0 })
+	testwait.Until(t, 5*time.Second, "the condition", func() bool { return q.Hanging() == 0 })
 	q.Release()
 	if n := applied.Load(); n != 0 {
 		t.Fatalf("a call whose client had gone was carried out %d time(s)", n)
