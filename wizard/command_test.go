@@ -365,3 +365,19 @@ func TestErrorScreenNamesTheFlagToRunAgainWith(t *testing.T) {
 		t.Errorf("forShell = %q", got)
 	}
 }
+
+// While only the sign-ins are known (a bare run: setup or the menu comes
+// next), the header gives no count that would change under the person.
+func TestHeaderDoesNotCountStepsBeforeTheCommandIsKnown(t *testing.T) {
+	m := newModel(config{})
+	m.phase = phaseRun
+	m.infos = steps.FlowInfo([]steps.Stage{steps.SignInStage()})
+	m.current = m.infos[0]
+	if got := m.stepCounter(); got != "  · signing in" {
+		t.Fatalf("header %q", got)
+	}
+	m.infos = steps.Infos("setup", steps.Options{})
+	if got := m.stepCounter(); got != "  · step 1 of 10" {
+		t.Fatalf("with the setup's flow: %q", got)
+	}
+}

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,6 +103,9 @@ func (m *model) stepCounter() string {
 		return "  · start menu"
 	case phaseResult:
 		return "  · done"
+	}
+	if !slices.ContainsFunc(m.infos, func(in steps.Info) bool { return !isSignIn(in.ID) }) {
+		return "  · signing in" // the command is not known yet (setup or the menu): no count to give
 	}
 	for i, in := range m.infos {
 		if in.ID == m.current.ID {
