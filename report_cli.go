@@ -103,7 +103,7 @@ func (a *app) rotateLine(s steps.Summary) string {
 // the inventory; like rotateLine, the demo's names the demo and its world
 // (without --demo it would reach the file's real Appmixers).
 func (a *app) fleetRotateLine(name string) string {
-	cmd := "rotate-secret --inventory " + a.v.extra.inventory + " --only " + name + " --yes"
+	cmd := "rotate-secret --inventory " + wizard.ShellQuote(a.v.extra.inventory) + " --only " + name + " --yes"
 	if a.v.demo {
 		return wizard.Invocation(true, a.v.opts.StateDir).Command(cmd)
 	}

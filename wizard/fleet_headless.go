@@ -134,7 +134,7 @@ func (h FleetHeadless) jsonInstance(x fleet.Result) FleetInstance {
 		}
 	} else if h.Window > 0 {
 		fi.Error = "the secret expires " + x.Outcome.Summary.SecretExpires.Format(time.DateOnly)
-		fi.Hint = "run " + h.Inv.command("rotate-secret --inventory "+h.Inventory+" --only "+x.Instance.Name)
+		fi.Hint = "run " + h.Inv.command("rotate-secret --inventory "+ShellQuote(h.Inventory)+" --only "+x.Instance.Name)
 	}
 	return fi
 }
@@ -154,7 +154,7 @@ func (h FleetHeadless) lastLine(x fleet.Result) string {
 		return "x " + name + ": error: " + errorLine(err, h.Inv)
 	case h.Window > 0:
 		return fmt.Sprintf("! %s: the secret expires %s: run %s", name, s.SecretExpires.Format(time.DateOnly),
-			h.Inv.command("rotate-secret --inventory "+h.Inventory+" --only "+name))
+			h.Inv.command("rotate-secret --inventory "+ShellQuote(h.Inventory)+" --only "+name))
 	}
 	var facts []string
 	if s.ClientID != "" {

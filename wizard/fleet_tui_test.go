@@ -185,3 +185,18 @@ func TestInventoryMarksStatusFindingsApartFromFailures(t *testing.T) {
 		t.Errorf("row states %v, %v; want needs attention, failed", m.rows[0].state, m.rows[1].state)
 	}
 }
+
+// The rotate command an expiring instance is told to run works when pasted,
+// whatever the inventory's path holds.
+func TestExpiringInstanceCommandQuotesTheInventoryPath(t *testing.T) {
+	x := fleet.Result{Instance: fleet.Instance{Name: "acme"}, Outcome: &steps.Outcome{Command: "status",
+		Summary: steps.Summary{SecretExpires: fixedNow.AddDate(0, 0, 20)}}}
+	h := FleetHeadless{Inv: invocation{prog: "msconnector-wizard"}, Window: 60 * 24 * time.Hour, Inventory: "/home/ana/My Customers/it's.yaml"}
+	want := `msconnector-wizard rotate-secret --inventory '/home/ana/My Customers/it'\''s.yaml' --only acme`
+	if l := h.lastLine(x); !strings.HasSuffix(l, want) {
+		t.Fatalf("line %q\nwant the command %s", l, want)
+	}
+	if ShellQuote("/srv/inv/customers.yaml") != "/srv/inv/customers.yaml" {
+		t.Error("a plain path is quoted needlessly")
+	}
+}

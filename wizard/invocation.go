@@ -34,7 +34,7 @@ func Invocation(demo bool, stateDir string) invocation {
 		extra = append(extra, "--demo")
 	}
 	if stateDir != "" {
-		extra = append(extra, "--state-dir", shellQuote(stateDir))
+		extra = append(extra, "--state-dir", ShellQuote(stateDir))
 	}
 	inv.extra = strings.Join(extra, " ")
 	return inv
@@ -43,8 +43,8 @@ func Invocation(demo bool, stateDir string) invocation {
 // Command is a whole command line for command, as the person would type it.
 func (inv invocation) Command(command string) string { return inv.command(command) }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
+// ShellQuote quotes s for a POSIX shell when it needs it (a path with a space).
+func ShellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:,@%=", r))
 	}) < 0 {
