@@ -17,7 +17,6 @@ const (
 	IDTenantField      ID = "tenant-field"
 	IDAdminConsent     ID = "admin-consent"
 	IDVerify           ID = "verify"
-	IDSummary          ID = "summary"
 	IDFindApp          ID = "find-app"
 	IDStatus           ID = "status"
 	IDNewSecret        ID = "new-secret"
