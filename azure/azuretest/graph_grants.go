@@ -1,6 +1,8 @@
 package azuretest
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -26,6 +28,16 @@ func (s *Server) graphGrants(w http.ResponseWriter, r *http.Request, key string,
 		return
 	}
 	id := rest[0]
+	if r.Method == http.MethodPatch {
+		// Take the body off the wire before locking, as every other handler
+		// does: a slow client must not stall the whole emulator.
+		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			writeGraphError(w, r, http.StatusBadRequest, "BadRequest", "Unable to read the request body.")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	idx := -1
