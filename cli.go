@@ -240,7 +240,7 @@ func exitCode(out *steps.Outcome) int {
 // check refuses usage mistakes before anything runs.
 func (a *app) check(cmd *cobra.Command, c steps.Command, arg string) error {
 	if a.v.password != "" {
-		return usageError{msg: "the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"}
+		return usageError{msg: passwordRefused} // run refuses it first; kept should a spelling slip past
 	}
 	if err := flagAsValue(cmd); err != nil {
 		return err

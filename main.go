@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, e env) int {
 	if passwordFlag(args) {
 		// Refused in any spelling, before parsing (pflag would read
 		// -appmixer-password as shorthand flags and say something else).
-		return a.usage(usageError{msg: "the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"})
+		return a.usage(usageError{msg: passwordRefused})
 	}
 	root := a.commands()
 	root.SetArgs(args)
@@ -68,6 +68,9 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	return a.code
 }
+
+// passwordRefused answers a password given as a flag.
+const passwordRefused = "the Appmixer password is never accepted as a flag (it would stay in shell history): set APPMIXER_PASSWORD or type it at the prompt"
 
 // passwordFlag reports a password given as a flag, however spelled.
 func passwordFlag(args []string) bool {
